@@ -1,0 +1,167 @@
+import { AutogradError, ValueError, fmtShape } from '../tensor/errors.js';
+import { shapesEqual } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { add } from '../ops/binary.js';
+import { enableGrad, noGrad } from './grad-mode.js';
+import { Node } from './node.js';
+
+export interface BackwardOptions {
+  /** Keep the saved tensors so the graph can be differentiated again. Default: createGraph. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order derivatives. Default false. */
+  createGraph?: boolean;
+}
+
+export interface GradOptions extends BackwardOptions {
+  /** Gradients of the outputs (needed for non-scalar outputs). */
+  gradOutputs?: readonly (Tensor | null)[];
+  /** Return null for inputs not reached from the outputs instead of throwing. Default false. */
+  allowUnused?: boolean;
+}
+
+/** Tensors reachable from `roots` through gradFn inputs, in topological order (outputs first). */
+function topoOrder(roots: readonly Tensor[]): Tensor[] {
+  const post: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  // Iterative DFS: a 1,000-layer net must not overflow the stack.
+  const stack: { t: Tensor; i: number }[] = [];
+  for (const r of roots) {
+    if (seen.has(r)) continue;
+    seen.add(r);
+    stack.push({ t: r, i: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const inputs = (top.t.gradFn as Node | null)?.inputs ?? [];
+      if (top.i < inputs.length) {
+        const next = inputs[top.i++]!;
+        if (next.requiresGrad && !seen.has(next)) {
+          seen.add(next);
+          stack.push({ t: next, i: 0 });
+        }
+      } else {
+        post.push(top.t);
+        stack.pop();
+      }
+    }
+  }
+  return post.reverse();
+}
+
+function seedGrad(t: Tensor, g: Tensor | null | undefined, op: string): Tensor {
+  if (g === null || g === undefined) {
+    if (t.data.length !== 1)
+      throw new AutogradError(
+        op,
+        `grad can be implicitly created only for scalar outputs, got shape ${fmtShape(t.shape)}; ` +
+          `pass a gradient of the same shape, e.g. t.backward(onesLike(t))`,
+      );
+    return new Tensor(Float32Array.of(1), t.shape);
+  }
+  if (!shapesEqual(g.shape, t.shape))
+    throw new ValueError(op, `gradient has shape ${fmtShape(g.shape)} but the output has shape ${fmtShape(t.shape)}`);
+  return g;
+}
+
+function run(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  opts: BackwardOptions,
+  capture: Map<Tensor, Tensor | null> | null,
+): void {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const order = topoOrder(roots);
+  const grads = new Map<Tensor, Tensor>();
+  const accumulate = (t: Tensor, g: Tensor): void => {
+    const prev = grads.get(t);
+    grads.set(t, prev ? add(prev, g) : g);
+  };
+  roots.forEach((r, i) => accumulate(r, seeds[i]!));
+  const body = (): void => {
+    for (const t of order) {
+      let g = grads.get(t);
+      if (g === undefined) continue;
+      grads.delete(t);
+      if (t._hooks) for (const h of t._hooks) g = h(g) ?? g;
+      if (capture) {
+        if (capture.has(t)) capture.set(t, g);
+      } else if (t.gradFn === null || t._retainsGrad) {
+        storeGrad(t, g, createGraph);
+      }
+      const node = t.gradFn as Node | null;
+      if (node === null) continue;
+      const inGrads = node.apply(g);
+      const inputs = node.inputs;
+      for (let i = 0; i < inputs.length; i++) {
+        const x = inputs[i]!;
+        const gi = inGrads[i];
+        if (!x.requiresGrad || gi === null || gi === undefined) continue;
+        if (!shapesEqual(gi.shape, x.shape))
+          throw new AutogradError(
+            node.name,
+            `backward rule returned a gradient of shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(x.shape)}`,
+          );
+        accumulate(x, gi);
+      }
+      if (!retainGraph) node.free();
+    }
+  };
+  if (createGraph) enableGrad(body);
+  else noGrad(body);
+}
+
+function storeGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+  if (createGraph) {
+    t.grad = t.grad ? add(t.grad, g) : g;
+    return;
+  }
+  if (t.grad && shapesEqual(t.grad.shape, g.shape) && t.grad.gradFn === null) {
+    const a = t.grad.data;
+    const b = g.data;
+    for (let i = 0; i < a.length; i++) a[i] += b[i]!;
+    t.grad._version++;
+  } else {
+    t.grad = new Tensor(g.data.slice(), g.shape);
+  }
+}
+
+/** Backpropagate from `t` (PyTorch: `t.backward(gradient)`), accumulating into leaves' `.grad`. */
+export function backward(t: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+  if (!t.requiresGrad)
+    throw new AutogradError(
+      'backward',
+      `element 0 of tensors does not require grad and does not have a gradFn; create the leaves with ` +
+        `{ requiresGrad: true } (and do not compute the loss inside noGrad)`,
+    );
+  run([t], [seedGrad(t, gradient, 'backward')], opts, null);
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs` (PyTorch: `torch.autograd.grad`). Leaves'
+ * `.grad` are left untouched.
+ */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  opts: GradOptions = {},
+): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
+  const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
+  for (const [i, x] of ins.entries())
+    if (!x.requiresGrad)
+      throw new AutogradError('grad', `input ${i} does not require grad; create it with { requiresGrad: true }`);
+  for (const [i, o] of outs.entries())
+    if (!o.requiresGrad) throw new AutogradError('grad', `output ${i} does not require grad and has no gradFn`);
+  const seeds = outs.map((o, i) => seedGrad(o, opts.gradOutputs?.[i], 'grad'));
+  const capture = new Map<Tensor, Tensor | null>(ins.map((x) => [x, null]));
+  run(outs, seeds, opts, capture);
+  return ins.map((x, i) => {
+    const g = capture.get(x) ?? null;
+    if (g === null && !(opts.allowUnused ?? false))
+      throw new AutogradError(
+        'grad',
+        `input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
+      );
+    return g;
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * The kernel interface (floor 2). Ops call kernels only through `backend()`, so that a faster
+ * backend (WASM SIMD, threads) replaces the portable TypeScript one without touching any op.
+ *
+ * Kernels work on plain typed arrays, row-major and contiguous, with element offsets where a
+ * caller wants to address part of a buffer (batched matmul, conv groups). Kernels never allocate
+ * tensors and know nothing of autograd.
+ */
+export interface ConvGeometry {
+  /** channels of the slice being unfolded */
+  C: number;
+  H: number;
+  W: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilH: number;
+  dilW: number;
+  outH: number;
+  outW: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  /**
+   * General matrix multiply: C = op(A) · op(B) (+ C when `accumulate`).
+   * op(A) is M×K: A is stored M×K, or K×M when `transA`. op(B) is K×N: B is stored K×N, or N×K
+   * when `transB`. C is M×N. All row-major and contiguous from their offsets.
+   */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    A: Float32Array,
+    aOff: number,
+    B: Float32Array,
+    bOff: number,
+    C: Float32Array,
+    cOff: number,
+    accumulate: boolean,
+  ): void;
+  /**
+   * Unfold one image slice x[C,H,W] (from `xOff`) into columns cols[C*kH*kW, outH*outW] (from
+   * `colOff`); zero padding.
+   */
+  im2col(x: Float32Array, xOff: number, g: ConvGeometry, cols: Float32Array, colOff: number): void;
+  /** Inverse of im2col: accumulate (+=) cols[C*kH*kW, outH*outW] into x[C,H,W]. */
+  col2im(cols: Float32Array, colOff: number, g: ConvGeometry, x: Float32Array, xOff: number): void;
+}
+
+const registry = new Map<string, Backend>();
+let current: Backend | null = null;
+
+export function registerBackend(b: Backend, makeCurrent = false): void {
+  registry.set(b.name, b);
+  if (makeCurrent || current === null) current = b;
+}
+
+/** The backend ops use now. */
+export function backend(): Backend {
+  if (current === null) throw new Error('kernels: no backend registered');
+  return current;
+}
+
+/** Select a registered backend by name ('portable', 'wasm', …). */
+export function setBackend(name: string): Backend {
+  const b = registry.get(name);
+  if (!b)
+    throw new Error(
+      `setBackend: unknown backend '${name}'; registered: ${[...registry.keys()].join(', ') || '(none)'}`,
+    );
+  current = b;
+  return b;
+}
+
+export function listBackends(): string[] {
+  return [...registry.keys()];
+}

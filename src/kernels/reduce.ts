@@ -1,0 +1,81 @@
+/**
+ * Reductions along one axis of a contiguous array seen as [outer, n, inner]. Sums accumulate in
+ * float64 so that statistics and norms that feed decisions stay exact to float32 precision.
+ */
+export function sumAxis(x: Float32Array, outer: number, n: number, inner: number, out: Float32Array): void {
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let s = 0;
+      const base = o * n;
+      for (let k = 0; k < n; k++) s += x[base + k]!;
+      out[o] = s;
+    }
+    return;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    let base = o * n * inner;
+    for (let k = 0; k < n; k++, base += inner) for (let i = 0; i < inner; i++) acc[i] += x[base + i]!;
+    const ob = o * inner;
+    for (let i = 0; i < inner; i++) out[ob + i] = acc[i]!;
+  }
+}
+
+/** Max (or min) and its first index along one axis; NaN propagates (as in PyTorch). */
+export function extremeAxis(
+  x: Float32Array,
+  outer: number,
+  n: number,
+  inner: number,
+  out: Float32Array,
+  idx: Float32Array,
+  wantMax: boolean,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let best = x[base]!;
+      let bi = 0;
+      if (best === best) {
+        for (let k = 1; k < n; k++) {
+          const v = x[base + k * inner]!;
+          if (v !== v) {
+            best = v;
+            bi = k;
+            break;
+          }
+          if (wantMax ? v > best : v < best) {
+            best = v;
+            bi = k;
+          }
+        }
+      }
+      out[o * inner + i] = best;
+      idx[o * inner + i] = bi;
+    }
+  }
+}
+
+/** Split a shape around `dim` into [outer, n, inner]. */
+export function splitAt(shape: readonly number[], dim: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < dim; i++) outer *= shape[i]!;
+  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i]!;
+  return [outer, shape[dim] ?? 1, inner];
+}
+
+/** Sum over a sorted list of dims; returns the data for the shape with those dims set to 1. */
+export function sumDims(x: Float32Array, shape: readonly number[], dims: readonly number[]): Float32Array {
+  let cur = x;
+  const s = [...shape];
+  for (const d of dims) {
+    const [outer, n, inner] = splitAt(s, d);
+    const out = new Float32Array(outer * inner);
+    sumAxis(cur, outer, n, inner, out);
+    cur = out;
+    s[d] = 1;
+  }
+  return cur === x ? x.slice() : cur;
+}

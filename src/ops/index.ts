@@ -1,0 +1,9 @@
+import './methods/index.js';
+
+export * from './binary.js';
+export * from './unary.js';
+export * from './reduce.js';
+export * from './matmul.js';
+export * from './view.js';
+export * from './inplace.js';
+export { unbroadcast, expandTo } from './util.js';

@@ -1,0 +1,2 @@
+// Side-effect imports: each installs the Tensor methods of one ops area.
+import './core.js';

@@ -1,0 +1,97 @@
+import { ShapeError, ValueError, fmtShape } from './errors.js';
+
+export type Shape = readonly number[];
+
+export function numel(shape: Shape): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  return n;
+}
+
+/** Row-major (C-contiguous) strides in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** NumPy broadcasting of two shapes; throws a ShapeError naming `op` when they do not fit. */
+export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = i < n - a.length ? 1 : a[i - (n - a.length)]!;
+    const db = i < n - b.length ? 1 : b[i - (n - b.length)]!;
+    if (da === db || db === 1) out[i] = da;
+    else if (da === 1) out[i] = db;
+    else
+      throw new ShapeError(
+        op,
+        `shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast (dim ${i - n} is ${da} vs ${db}); ` +
+          `make the sizes equal or 1, e.g. with unsqueeze() or reshape()`,
+      );
+  }
+  return out;
+}
+
+/** Normalise a possibly negative dim into [0, ndim). */
+export function normDim(dim: number, ndim: number, op: string): number {
+  const lo = -Math.max(ndim, 1);
+  const hi = Math.max(ndim, 1) - 1;
+  if (!Number.isInteger(dim) || dim < lo || dim > hi)
+    throw new ValueError(op, `dim ${dim} is out of range for a tensor with ${ndim} dims (expected ${lo}..${hi})`);
+  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
+}
+
+/** Normalise a dim argument (undefined = all dims) into a sorted unique list. */
+export function normDims(dim: number | readonly number[] | undefined | null, ndim: number, op: string): number[] {
+  if (dim === undefined || dim === null) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof dim === 'number' ? [dim] : [...dim];
+  const out = [...new Set(list.map((d) => normDim(d, ndim, op)))].sort((x, y) => x - y);
+  if (out.length !== list.length) throw new ValueError(op, `dim ${JSON.stringify(dim)} names a dimension twice`);
+  return out;
+}
+
+export function checkShape(shape: readonly number[], op: string): number[] {
+  for (const d of shape)
+    if (!Number.isInteger(d) || d < 0)
+      throw new ValueError(op, `invalid shape ${fmtShape(shape)}: sizes must be non-negative integers`);
+  return [...shape];
+}
+
+/** Resolve a single -1 in a reshape target against a known element count. */
+export function inferShape(target: readonly number[], total: number, from: Shape, op: string): number[] {
+  let neg = -1;
+  let known = 1;
+  for (let i = 0; i < target.length; i++) {
+    const d = target[i]!;
+    if (d === -1) {
+      if (neg >= 0) throw new ValueError(op, `only one dimension can be -1, got ${fmtShape(target)}`);
+      neg = i;
+    } else if (!Number.isInteger(d) || d < 0) {
+      throw new ValueError(op, `invalid size ${d} in ${fmtShape(target)}`);
+    } else known *= d;
+  }
+  const out = [...target];
+  if (neg >= 0) {
+    if (known === 0 || total % known !== 0)
+      throw new ShapeError(op, `shape ${fmtShape(target)} is invalid for input of size ${total} (from ${fmtShape(from)})`);
+    out[neg] = total / known;
+  } else if (known !== total) {
+    throw new ShapeError(
+      op,
+      `shape ${fmtShape(target)} has ${known} elements but the input ${fmtShape(from)} has ${total}; the counts must match`,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+import { ShapeError, ValueError, fmtShape } from './errors.js';
+import { numel, type Shape } from './shape.js';
+
+/**
+ * What a tensor knows about the operation that produced it. The tape itself (how gradients flow)
+ * lives in autograd/; the tensor floor only holds the reference.
+ */
+export interface GradFn {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+}
+
+export type TensorHook = (grad: Tensor) => Tensor | void | undefined;
+
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+let nextId = 1;
+
+/**
+ * An n-dimensional float32 array, row-major and always contiguous. `data` is the storage; views
+ * made by reshape/view/flatten/squeeze/unsqueeze/detach share it, every other op returns new storage.
+ *
+ * Methods such as `add`, `matmul` and `backward` are installed by the ops and autograd floors;
+ * see `ops/methods.ts`.
+ */
+export class Tensor {
+  /** Contiguous row-major storage. Writing to it bypasses autograd. */
+  data: Float32Array;
+  readonly shape: readonly number[];
+  /** Whether operations on this tensor are recorded for differentiation. */
+  requiresGrad: boolean;
+  /** Accumulated gradient (leaves, and non-leaves after `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** The operation that produced this tensor, or null for a leaf. */
+  gradFn: GradFn | null = null;
+  /** Stable identity, handy for maps and diagnostics. */
+  readonly id: number = nextId++;
+  /** @internal hooks registered with registerHook */
+  _hooks: TensorHook[] | null = null;
+  /** @internal set by retainGrad() */
+  _retainsGrad = false;
+  /** @internal bumped by in-place ops */
+  _version = 0;
+  /** Optional name (parameters get theirs from the module tree). */
+  name: string | undefined;
+
+  constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
+    const n = numel(shape);
+    if (data.length !== n)
+      throw new ShapeError('Tensor', `storage has ${data.length} elements but shape ${fmtShape(shape)} needs ${n}`);
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.requiresGrad = requiresGrad;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements (PyTorch: `numel()`). */
+  numel(): number {
+    return this.data.length;
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get dtype(): 'float32' {
+    return 'float32';
+  }
+
+  /** A leaf is a tensor not produced by a recorded operation. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.data.length !== 1)
+      throw new ValueError('item', `only one-element tensors can be converted to a number, got shape ${fmtShape(this.shape)}`);
+    return this.data[0]!;
+  }
+
+  /** Nested JS arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    return toNested(this.data, this.shape);
+  }
+
+  /** Plain copy of the values. */
+  toFloat32Array(): Float32Array {
+    return this.data.slice();
+  }
+
+  toString(): string {
+    const body = this.data.length <= 64 ? JSON.stringify(this.toArray()) : `<${this.data.length} values>`;
+    const g = this.gradFn ? `, gradFn=${this.gradFn.name}` : this.requiresGrad ? ', requiresGrad=true' : '';
+    return `tensor(${body}, shape=${fmtShape(this.shape)}${g})`;
+  }
+}
+
+function toNested(data: Float32Array, shape: Shape): NestedArray {
+  if (shape.length === 0) return data[0]!;
+  const rec = (off: number, d: number): NestedArray => {
+    const n = shape[d]!;
+    if (d === shape.length - 1) return Array.from(data.subarray(off, off + n));
+    const step = numel(shape.slice(d + 1));
+    const out: NestedArray[] = [];
+    for (let i = 0; i < n; i++) out.push(rec(off + i * step, d + 1));
+    return out;
+  };
+  return rec(0, 0);
+}
+
+export type TensorLike = Tensor | number;
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
