@@ -6,3 +6,5 @@ export { backend, setBackend, listBackends, registerBackend, type Backend, type 
 export * from './ops/index.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, gradcheck, type GradcheckOptions } from './autograd/index.js';
 export * as autograd from './autograd/index.js';
+export * as nn from './nn/index.js';
+export { Module, Parameter } from './nn/index.js';

@@ -1,0 +1,2 @@
+export * from './parameter.js';
+export * from './module.js';
