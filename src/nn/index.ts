@@ -1,2 +1,3 @@
 export * from './parameter.js';
 export * from './module.js';
+export * as init from './init.js';
