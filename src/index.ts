@@ -8,3 +8,5 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled, gradcheck, type Grad
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
 export { Module, Parameter } from './nn/index.js';
+/** Checkpoints in the safetensors format, on bytes (Node file helpers: `gradlab/node`). */
+export * as safetensors from './io/safetensors.js';
