@@ -5,6 +5,16 @@
 export type BinaryCode = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
+/**
+ * C's pow (which PyTorch uses): unlike JS `Math.pow`, 1^y is 1 for every y (NaN included) and
+ * (-1)^±Inf is 1.
+ */
+export function powC(x: number, y: number): number {
+  if (x === 1) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  return Math.pow(x, y);
+}
+
 /** Strides of `shape` seen from a broadcast `outShape` (0 where the dim is broadcast). */
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const n = outShape.length;
@@ -24,7 +34,7 @@ function scalarOp(code: BinaryCode, x: number, y: number): number {
     case 'sub': return x - y;
     case 'mul': return x * y;
     case 'div': return x / y;
-    case 'pow': return Math.pow(x, y);
+    case 'pow': return powC(x, y);
     case 'maximum': return x !== x || y !== y ? NaN : x > y ? x : y;
     case 'minimum': return x !== x || y !== y ? NaN : x < y ? x : y;
     case 'atan2': return Math.atan2(x, y);

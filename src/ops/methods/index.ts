@@ -1,2 +1,3 @@
 // Side-effect imports: each installs the Tensor methods of one ops area.
 import './core.js';
+import './math.js';
