@@ -13,3 +13,7 @@ export * from './reduce-stats.js';
 export * from './reduce-extreme.js';
 export * from './indexing.js';
 export * from './indexing-gather.js';
+export * from './activations.js';
+export * from './softmax.js';
+export * from './loss.js';
+export * from './linear.js';

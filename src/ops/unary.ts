@@ -1,9 +1,15 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { record } from '../autograd/node.js';
-import { div as divFn, mul, sub } from './binary.js';
+import { add, div as divFn, mul } from './binary.js';
 import { asTensor } from './util.js';
 
-/** Map `f` over a new tensor of x's shape. */
+/**
+ * Pointwise ops. Each forward and each backward is one loop over the data (no per-element
+ * closure); backward passes are fused ops (`tanhBackward(g, y)` = g·(1−y²) in one pass) that are
+ * recorded themselves, so gradients stay differentiable (second derivatives, createGraph).
+ */
+
+/** Map `f` over a new tensor of x's shape (no gradient; convenience for cold paths). */
 export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
   const out = new Tensor(new Float32Array(x.data.length), x.shape);
   const s = x.data;
@@ -12,32 +18,141 @@ export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
   return out;
 }
 
+/**
+ * A pointwise function described by its kernels. `forward` writes y = f(x) for whole arrays;
+ * `backward` writes gx = g·f'(x); `second` gives f''(x) as differentiable tensor ops (null when
+ * f'' is zero almost everywhere, as for piecewise-linear functions).
+ */
+export interface PointwiseSpec {
+  readonly name: string;
+  forward(x: Float32Array, y: Float32Array): void;
+  backward(g: Float32Array, x: Float32Array, gx: Float32Array): void;
+  readonly second: ((x: Tensor) => Tensor) | null;
+}
+
+/** Apply a pointwise spec to `x`, recording it with its fused backward. */
+export function pointwise(x: Tensor, spec: PointwiseSpec): Tensor {
+  const y = new Tensor(new Float32Array(x.data.length), x.shape);
+  spec.forward(x.data, y.data);
+  return record(y, spec.name, [x], (g) => [pointwiseBackward(g, x, spec)]);
+}
+
+/** g·f'(x) in one pass; differentiable in g (itself) and in x (through `spec.second`). */
+export function pointwiseBackward(g: Tensor, x: Tensor, spec: PointwiseSpec): Tensor {
+  const out = new Tensor(new Float32Array(x.data.length), x.shape);
+  spec.backward(g.data, x.data, out.data);
+  return record(out, `${spec.name}Backward`, [g, x], (gg) => [
+    g.requiresGrad ? pointwiseBackward(gg, x, spec) : null,
+    x.requiresGrad && spec.second !== null ? mul(mul(gg, g), spec.second(x)) : null,
+  ]);
+}
+
+function alloc(x: Tensor): Tensor {
+  return new Tensor(new Float32Array(x.data.length), x.shape);
+}
+
 export function exp(a: TensorLike): Tensor {
   const x = asTensor(a, 'exp');
-  const y = mapUnary(x, Math.exp);
+  const y = alloc(x);
+  const s = x.data;
+  const d = y.data;
+  for (let i = 0; i < d.length; i++) d[i] = Math.exp(s[i]!);
   return record(y, 'exp', [x], (g) => [mul(g, y)]);
 }
 
 export function log(a: TensorLike): Tensor {
   const x = asTensor(a, 'log');
-  return record(mapUnary(x, Math.log), 'log', [x], (g) => [divFn(g, x)]);
+  const y = alloc(x);
+  const s = x.data;
+  const d = y.data;
+  for (let i = 0; i < d.length; i++) d[i] = Math.log(s[i]!);
+  return record(y, 'log', [x], (g) => [divFn(g, x)]);
 }
 
 export function tanh(a: TensorLike): Tensor {
   const x = asTensor(a, 'tanh');
-  const y = mapUnary(x, Math.tanh);
-  // d tanh = 1 - tanh²
-  return record(y, 'tanh', [x], (g) => [mul(g, sub(1, mul(y, y)))]);
+  const y = alloc(x);
+  const s = x.data;
+  const d = y.data;
+  for (let i = 0; i < d.length; i++) d[i] = Math.tanh(s[i]!);
+  return record(y, 'tanh', [x], (g) => [tanhBackward(g, y)]);
+}
+
+/** g·(1 − y²) where y = tanh(x), in one pass (PyTorch: `tanh_backward`). */
+export function tanhBackward(g: Tensor, y: Tensor): Tensor {
+  const out = alloc(y);
+  const gd = g.data;
+  const yd = y.data;
+  const d = out.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = yd[i]!;
+    d[i] = gd[i]! * (1 - v * v);
+  }
+  return record(out, 'tanhBackward', [g, y], (gg) => [
+    g.requiresGrad ? tanhBackward(gg, y) : null,
+    y.requiresGrad ? mul(mul(gg, g), mul(y, -2)) : null,
+  ]);
 }
 
 export function sigmoid(a: TensorLike): Tensor {
   const x = asTensor(a, 'sigmoid');
-  const y = mapUnary(x, (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))));
-  return record(y, 'sigmoid', [x], (g) => [mul(g, mul(y, sub(1, y)))]);
+  const y = alloc(x);
+  const s = x.data;
+  const d = y.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = s[i]!;
+    if (v >= 0) d[i] = 1 / (1 + Math.exp(-v));
+    else {
+      const e = Math.exp(v);
+      d[i] = e / (1 + e);
+    }
+  }
+  return record(y, 'sigmoid', [x], (g) => [sigmoidBackward(g, y)]);
 }
 
+/** g·y·(1 − y) where y = sigmoid(x), in one pass (PyTorch: `sigmoid_backward`). */
+export function sigmoidBackward(g: Tensor, y: Tensor): Tensor {
+  const out = alloc(y);
+  const gd = g.data;
+  const yd = y.data;
+  const d = out.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = yd[i]!;
+    d[i] = gd[i]! * v * (1 - v);
+  }
+  return record(out, 'sigmoidBackward', [g, y], (gg) => [
+    g.requiresGrad ? sigmoidBackward(gg, y) : null,
+    y.requiresGrad ? mul(mul(gg, g), sigmoidBackwardCoef(y)) : null,
+  ]);
+}
+
+/** 1 − 2y: the derivative of y(1−y) with respect to y. */
+function sigmoidBackwardCoef(y: Tensor): Tensor {
+  return add(mul(y, -2), 1);
+}
+
+/** max(x, 0); NaN stays NaN (as in PyTorch). */
 export function relu(a: TensorLike): Tensor {
   const x = asTensor(a, 'relu');
-  const y = mapUnary(x, (v) => (v > 0 ? v : v !== v ? v : 0));
-  return record(y, 'relu', [x], (g) => [mul(g, mapUnary(x, (v) => (v > 0 ? 1 : 0)))]);
+  const y = alloc(x);
+  const s = x.data;
+  const d = y.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = s[i]!;
+    d[i] = v > 0 || v !== v ? v : 0;
+  }
+  return record(y, 'relu', [x], (g) => [reluBackward(g, y)]);
+}
+
+/**
+ * g where y > 0, else 0, in one pass (PyTorch: `threshold_backward(g, y, 0)`, which lets the
+ * gradient through where y is NaN).
+ */
+export function reluBackward(g: Tensor, y: Tensor): Tensor {
+  const out = alloc(y);
+  const gd = g.data;
+  const yd = y.data;
+  const d = out.data;
+  for (let i = 0; i < d.length; i++) d[i] = yd[i]! <= 0 ? 0 : gd[i]!;
+  return record(out, 'reluBackward', [g, y], (gg) => [g.requiresGrad ? reluBackward(gg, y) : null, null]);
 }
