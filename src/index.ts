@@ -3,6 +3,12 @@
  */
 export * from './tensor/index.js';
 export { backend, setBackend, listBackends, registerBackend, type Backend, type ConvGeometry } from './kernels/index.js';
+export { setNumThreads, getNumThreads, initThreads, shutdownThreads, useBestBackend } from './kernels/index.js';
+import { setWorkerHost as installWorkerHost } from './kernels/index.js';
+import { nodeWorkerHost } from './node/threads.js';
+import { browserWorkerHost } from './browser/threads.js';
+// threads for the wasm kernels: worker_threads in Node, Web Workers in isolated pages
+installWorkerHost(nodeWorkerHost() ?? browserWorkerHost());
 export * from './ops/index.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, gradcheck, type GradcheckOptions } from './autograd/index.js';
 export * as autograd from './autograd/index.js';

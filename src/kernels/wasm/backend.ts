@@ -1,0 +1,150 @@
+/**
+ * The WebAssembly SIMD backend: GEMM (NN, NT, TN, TT) with packing and a 4×8 f32x4 micro-kernel,
+ * im2col/col2im, and a worker pool for large products. Operands are copied into the module's
+ * linear memory (grown on demand and reused), so copies are O(inputs) and compute O(M·N·K).
+ */
+import type { Backend, ConvGeometry } from '../backend.js';
+import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
+import { KernelPool, getNumThreads, getWorkerHost } from './pool.js';
+
+/** Products smaller than this many multiply-adds stay on one thread (waking workers costs ~10 µs). */
+export const THREAD_MIN_WORK = 1 << 21;
+const MR = 4;
+const NR = 8;
+
+const align = (n: number): number => (n + 63) & ~63;
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly kernels: WasmKernels;
+  private pool: KernelPool | null = null;
+
+  constructor(k: WasmKernels) {
+    this.kernels = k;
+  }
+
+  /** Whether this backend can run on several threads here (shared memory and a worker host). */
+  get threadable(): boolean {
+    return this.kernels.shared && getWorkerHost() !== null;
+  }
+
+  /** Start the pool for the current thread count and wait until its workers are ready. */
+  async initThreads(): Promise<number> {
+    const want = Math.min(getNumThreads(), MAX_THREADS) - 1;
+    if (want <= 0 || !this.threadable) return 1;
+    this.pool ??= new KernelPool(this.kernels);
+    return 1 + (await this.pool.whenReady(want));
+  }
+
+  /** Stop the worker threads (they restart lazily). */
+  shutdownThreads(): void {
+    this.pool?.shutdown();
+    this.pool = null;
+  }
+
+  /** Threads to use for an M×N×K product: 1 for small work, else the ready pool (≤ setting). */
+  private threadsFor(M: number, N: number, K: number): number {
+    const want = getNumThreads();
+    if (want <= 1 || M * N * K < THREAD_MIN_WORK || !this.threadable) return 1;
+    const tiles = Math.max(Math.ceil(M / MR), Math.ceil(N / NR));
+    const cap = Math.min(want, tiles);
+    if (cap <= 1) return 1;
+    this.pool ??= new KernelPool(this.kernels);
+    this.pool.grow(cap - 1);
+    return 1 + this.pool.ready(cap - 1);
+  }
+
+  gemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number,
+    A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
+    accumulate: boolean,
+  ): void {
+    if (M === 0 || N === 0) return;
+    if (K === 0) {
+      if (!accumulate) C.fill(0, cOff, cOff + M * N);
+      return;
+    }
+    const k = this.kernels;
+    const T = this.threadsFor(M, N, K);
+    const pA = PACK_OFFSET + T * PACK_BYTES;
+    const pB = pA + align(M * K * 4);
+    const pC = pB + align(K * N * 4);
+    if (!k.ensure(pC + M * N * 4)) throw new RangeError(`gemm: ${M}×${K}·${K}×${N} exceeds the WebAssembly memory limit; use setBackend('portable')`);
+    const heap = k.heapF32;
+    heap.set(A.subarray(aOff, aOff + M * K), pA >> 2);
+    heap.set(B.subarray(bOff, bOff + K * N), pB >> 2);
+    if (accumulate) heap.set(C.subarray(cOff, cOff + M * N), pC >> 2);
+    const ta = transA ? 1 : 0;
+    const tb = transB ? 1 : 0;
+    const acc = accumulate ? 1 : 0;
+    if (T === 1) {
+      k.exports.gemm(ta, tb, M, N, K, pA, pB, pC, acc, 0, M, 0, N, PACK_OFFSET, PACK_OFFSET + PACK_A_BYTES, TMP_OFFSET);
+    } else {
+      const jobs: number[][] = [];
+      const byCols = Math.ceil(N / NR) >= Math.ceil(M / MR);
+      const extent = byCols ? N : M;
+      const tile = byCols ? NR : MR;
+      const per = Math.ceil(Math.ceil(extent / tile) / T) * tile;
+      for (let t = 0; t < T; t++) {
+        const lo = Math.min(extent, t * per);
+        const hi = Math.min(extent, lo + per);
+        if (lo >= hi) break;
+        const base = PACK_OFFSET + t * PACK_BYTES;
+        jobs.push([
+          ta, tb, M, N, K, pA, pB, pC, acc,
+          byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N,
+          base, base + PACK_A_BYTES, TMP_OFFSET + t * 128,
+        ]);
+      }
+      this.pool!.run(jobs);
+    }
+    C.set(k.heapF32.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
+  }
+
+  private geometry(g: ConvGeometry): void {
+    const i = this.kernels.heapI32;
+    const o = GEOM_OFFSET >> 2;
+    i[o] = g.C; i[o + 1] = g.H; i[o + 2] = g.W; i[o + 3] = g.kH; i[o + 4] = g.kW;
+    i[o + 5] = g.strideH; i[o + 6] = g.strideW; i[o + 7] = g.padH; i[o + 8] = g.padW;
+    i[o + 9] = g.dilH; i[o + 10] = g.dilW; i[o + 11] = g.outH; i[o + 12] = g.outW;
+  }
+
+  im2col(x: Float32Array, xOff: number, g: ConvGeometry, cols: Float32Array, colOff: number): void {
+    const k = this.kernels;
+    const nx = g.C * g.H * g.W;
+    const nc = g.C * g.kH * g.kW * g.outH * g.outW;
+    const px = PACK_OFFSET;
+    const pc = px + align(nx * 4);
+    if (!k.ensure(pc + nc * 4)) throw new RangeError('im2col: input exceeds the WebAssembly memory limit');
+    k.heapF32.set(x.subarray(xOff, xOff + nx), px >> 2);
+    this.geometry(g);
+    k.exports.im2col(px, GEOM_OFFSET, pc);
+    cols.set(k.heapF32.subarray(pc >> 2, (pc >> 2) + nc), colOff);
+  }
+
+  col2im(cols: Float32Array, colOff: number, g: ConvGeometry, x: Float32Array, xOff: number): void {
+    const k = this.kernels;
+    const nx = g.C * g.H * g.W;
+    const nc = g.C * g.kH * g.kW * g.outH * g.outW;
+    const px = PACK_OFFSET;
+    const pc = px + align(nx * 4);
+    if (!k.ensure(pc + nc * 4)) throw new RangeError('col2im: input exceeds the WebAssembly memory limit');
+    const heap = k.heapF32;
+    heap.set(x.subarray(xOff, xOff + nx), px >> 2);
+    heap.set(cols.subarray(colOff, colOff + nc), pc >> 2);
+    this.geometry(g);
+    k.exports.col2im(pc, GEOM_OFFSET, px);
+    x.set(k.heapF32.subarray(px >> 2, (px >> 2) + nx), xOff);
+  }
+}
+
+let instance: WasmBackend | null | undefined;
+
+/** The wasm backend, created on first use; null where WebAssembly SIMD is unavailable. */
+export function wasmBackend(): WasmBackend | null {
+  if (instance === undefined) {
+    const k = WasmKernels.create();
+    instance = k === null ? null : new WasmBackend(k);
+  }
+  return instance;
+}

@@ -1,0 +1,165 @@
+/**
+ * The worker pool behind the wasm backend, seen through an abstract `WorkerHost` that the
+ * platform corners provide (src/node/threads.ts: worker_threads; src/browser/threads.ts: Web
+ * Workers). Workers share the kernels' WebAssembly memory; a large GEMM is split into column (or
+ * row) ranges aligned to the micro-tile, one per thread, so the result is bit-identical for any
+ * thread count (every element of C is computed by the same instruction sequence).
+ *
+ * The main thread runs its own share, then waits: it spins briefly and, where the platform allows
+ * blocking (Node's main thread, any worker), sleeps in Atomics.wait. A browser page's main thread
+ * may not block, so there it only spins (threads need a cross-origin-isolated page for
+ * SharedArrayBuffer; without it the pool is not used and GEMM runs on one thread).
+ */
+import { ValueError } from '../../tensor/errors.js';
+import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, type WasmKernels } from './instance.js';
+import { DONE_WORD, SLOT_BASE, SLOT_WORDS, WORKER_SOURCE } from './worker-source.js';
+
+export interface PoolWorker {
+  post(msg: unknown): void;
+  terminate(): void;
+}
+
+export interface WorkerHost {
+  /** Logical cores available (the default thread count). */
+  readonly cores: number;
+  /** Whether the calling thread may block in Atomics.wait. */
+  readonly canBlock: boolean;
+  /** Start a worker running `(${source})(listen)`; the worker must not keep the process alive. */
+  spawn(source: string): PoolWorker;
+}
+
+let host: WorkerHost | null = null;
+let requested: number | null = null;
+
+/** Install the platform's worker host (done by the package entry); null disables threads. */
+export function setWorkerHost(h: WorkerHost | null): void {
+  host = h;
+}
+
+export function getWorkerHost(): WorkerHost | null {
+  return host;
+}
+
+/**
+ * Number of threads used for large kernels (PyTorch: `torch.set_num_threads`). The default is all
+ * cores. Results do not depend on it.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS)
+    throw new ValueError('setNumThreads', `thread count must be an integer in [1, ${MAX_THREADS}], got ${n}`);
+  requested = n;
+}
+
+/** The thread count set by setNumThreads, or the number of cores by default. */
+export function getNumThreads(): number {
+  return requested ?? Math.min(host?.cores ?? 1, MAX_THREADS);
+}
+
+/** Spin iterations before sleeping, on both sides (a few tens of microseconds). */
+const SPIN = 20000;
+
+/** One worker of the pool. */
+interface Slot {
+  worker: PoolWorker;
+  index: number;
+}
+
+export class KernelPool {
+  private readonly slots: Slot[] = [];
+  private readonly k: WasmKernels;
+  private readonly ctrl: Int32Array;
+
+  constructor(k: WasmKernels) {
+    this.k = k;
+    this.ctrl = new Int32Array(k.memory.buffer, CTRL_OFFSET, CTRL_WORDS);
+  }
+
+  /** Start workers until there are `n` (lazily; they become ready asynchronously). */
+  grow(n: number): void {
+    if (host === null || !this.k.shared) return;
+    while (this.slots.length < n) {
+      const index = this.slots.length;
+      const s = SLOT_BASE + index * SLOT_WORDS;
+      Atomics.store(this.ctrl, s + 1, 0);
+      Atomics.store(this.ctrl, s + 2, 0);
+      const worker = host.spawn(WORKER_SOURCE);
+      worker.post({
+        module: this.k.module,
+        memory: this.k.memory,
+        ctrlOffset: CTRL_OFFSET,
+        ctrlWords: CTRL_WORDS,
+        slot: index,
+        slotBase: SLOT_BASE,
+        slotWords: SLOT_WORDS,
+        done: DONE_WORD,
+        spin: SPIN,
+      });
+      this.slots.push({ worker, index });
+    }
+  }
+
+  /** Workers that have started and may take jobs (never more than `max`). */
+  ready(max: number): number {
+    let n = 0;
+    for (const sl of this.slots) {
+      if (n >= max) break;
+      if (Atomics.load(this.ctrl, SLOT_BASE + sl.index * SLOT_WORDS + 1) === 1) n++;
+      else break;
+    }
+    return n;
+  }
+
+  /** Resolves once `n` workers are ready (or after `timeoutMs`); returns how many are. */
+  async whenReady(n: number, timeoutMs = 10000): Promise<number> {
+    this.grow(n);
+    const t0 = Date.now();
+    while (this.ready(n) < Math.min(n, this.slots.length) && Date.now() - t0 < timeoutMs)
+      await new Promise((r) => setTimeout(r, 2));
+    return this.ready(n);
+  }
+
+  /**
+   * Run gemm jobs: `jobs[0]` on this thread, `jobs[1…]` on workers 0…; each job is the 16
+   * arguments of the `gemm` export. Returns after all have finished.
+   */
+  run(jobs: number[][]): void {
+    const ctrl = this.ctrl;
+    const nw = jobs.length - 1;
+    Atomics.store(ctrl, DONE_WORD, 0);
+    for (let w = 0; w < nw; w++) {
+      const s = SLOT_BASE + this.slots[w]!.index * SLOT_WORDS;
+      const job = jobs[w + 1]!;
+      for (let a = 0; a < 16; a++) ctrl[s + 3 + a] = job[a]!;
+      Atomics.add(ctrl, s, 1);
+      Atomics.notify(ctrl, s, 1);
+    }
+    const j = jobs[0]!;
+    let err: unknown = null;
+    try {
+      this.k.exports.gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+    } catch (e) {
+      err = e;
+    }
+    let spins = 0;
+    const block = host?.canBlock ?? false;
+    for (;;) {
+      const d = Atomics.load(ctrl, DONE_WORD);
+      if (d >= nw) break;
+      if (block && ++spins > SPIN) Atomics.wait(ctrl, DONE_WORD, d, 50);
+    }
+    for (let w = 0; w < nw; w++) {
+      const s = SLOT_BASE + this.slots[w]!.index * SLOT_WORDS;
+      if (Atomics.load(ctrl, s + 2) !== 0) {
+        Atomics.store(ctrl, s + 2, 0);
+        err ??= new Error('gemm: a worker thread failed');
+      }
+    }
+    if (err !== null) throw err;
+  }
+
+  /** Stop all workers (the pool restarts lazily when needed). */
+  shutdown(): void {
+    for (const sl of this.slots) sl.worker.terminate();
+    this.slots.length = 0;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The code a pool worker runs, as self-contained source text (workers start from inlined code,
+ * so no worker file has to be found by a bundler or test runner). The platform
+ * corner (src/node/, src/browser/) wraps it with its own message plumbing:
+ * `(${WORKER_SOURCE})(listen)` where `listen(cb)` delivers the one init message.
+ *
+ * Protocol, on Int32 words of the shared control block (see pool.ts): each worker owns a slot of
+ * SLOT_WORDS words: [0] generation (bumped by the main thread to start a job), [1] ready flag,
+ * [2] error flag, [3…18] the 16 arguments of the `gemm` export. Word DONE counts finished jobs.
+ * The worker spins briefly on its generation word, then sleeps in Atomics.wait.
+ */
+export const SLOT_WORDS = 32;
+export const DONE_WORD = 0;
+/** Slots start after a 64-word header. */
+export const SLOT_BASE = 64;
+
+/**
+ * Plain JavaScript on purpose (not a stringified TS function): compilers, minifiers and test
+ * transforms must not be able to rename or wrap anything in it.
+ */
+export const WORKER_SOURCE = `function gradlabKernelWorker(listen) {
+  listen(function (msg) {
+    var inst = new WebAssembly.Instance(msg.module, { env: { memory: msg.memory } });
+    var gemm = inst.exports.gemm;
+    var ctrl = new Int32Array(msg.memory.buffer, msg.ctrlOffset, msg.ctrlWords);
+    var s = msg.slotBase + msg.slot * msg.slotWords;
+    var seen = Atomics.load(ctrl, s);
+    Atomics.store(ctrl, s + 1, 1);
+    Atomics.notify(ctrl, s + 1);
+    for (;;) {
+      var spins = 0;
+      while (Atomics.load(ctrl, s) === seen) {
+        if (++spins > msg.spin) {
+          Atomics.wait(ctrl, s, seen);
+          spins = 0;
+        }
+      }
+      seen = Atomics.load(ctrl, s);
+      try {
+        gemm(ctrl[s + 3], ctrl[s + 4], ctrl[s + 5], ctrl[s + 6], ctrl[s + 7], ctrl[s + 8], ctrl[s + 9], ctrl[s + 10],
+          ctrl[s + 11], ctrl[s + 12], ctrl[s + 13], ctrl[s + 14], ctrl[s + 15], ctrl[s + 16], ctrl[s + 17], ctrl[s + 18]);
+      } catch (e) {
+        Atomics.store(ctrl, s + 2, 1);
+      }
+      Atomics.add(ctrl, msg.done, 1);
+      Atomics.notify(ctrl, msg.done);
+    }
+  });
+}`;
