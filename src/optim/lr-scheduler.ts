@@ -1,0 +1,1 @@
+export * from './lr-scheduler/index.js';
