@@ -112,3 +112,30 @@ describe('second order', () => {
     }), [x])).toBe(true);
   });
 });
+
+describe('second order through each backward rule', () => {
+  manualSeed(11);
+  const gradgrad = (fn: (x: Tensor) => Tensor) => (x: Tensor): Tensor =>
+    ops.enableGrad(() => {
+      const y = fn(x);
+      const v = ops.linspace(-1, 1.3, y.numel()).reshape(y.shape);
+      const [g] = ops.autograd.grad(y.mul(v).sum(), [x], { createGraph: true });
+      return g!.mul(g!).sum();
+    });
+  const cases: [string, (x: Tensor) => Tensor][] = [
+    ['pow tensor^tensor', (x) => ops.pow(x.abs(), x)],
+    ['rsqrt/reciprocal', (x) => x.abs().rsqrt().add(x.reciprocal())],
+    ['clamp', (x) => x.clamp({ min: -0.6, max: 0.6 }).mul(x)],
+    ['maximum', (x) => ops.maximum(x, x.flip(1)).mul(x)],
+    ['var/std', (x) => x.var(1).add(x.std(0).sum())],
+    ['norm 3 / inf', (x) => x.norm(3, 1).add(x.norm(Infinity))],
+    ['logsumexp', (x) => x.logsumexp(1)],
+    ['prod', (x) => x.prod(1)],
+    ['amax', (x) => x.amax(0).mul(x.sum(0))],
+    ['cumsum', (x) => x.cumsum(1).square()],
+    ['indexSelect/scatter', (x) => x.indexSelect(1, tensor([2, 0, 2])).square().scatter(1, tensor([[1], [0], [2]]), x.narrow(1, 0, 1))],
+    ['cat/stack', (x) => ops.stack([ops.cat([x, x.square()], 1), ops.cat([x.sin(), x.cos()], 1)])],
+    ['lerp/where', (x) => ops.lerp(x, x.square(), x.abs()).where(tensor([1, 0, 1, 1]), x.log1p())],
+  ];
+  for (const [name, fn] of cases) it(name, () => expect(gradcheck(gradgrad(fn), [awayFromZero([3, 4])], { atol: 2e-2, rtol: 2e-2 })).toBe(true));
+});
