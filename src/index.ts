@@ -13,6 +13,7 @@ export * from './ops/index.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, gradcheck, type GradcheckOptions } from './autograd/index.js';
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
+export * as F from './nn/functional.js';
 export * as optim from './optim/index.js';
 export { Module, Parameter } from './nn/index.js';
 /** Checkpoints in the safetensors format, on bytes (Node file helpers: `gradlab/node`). */
