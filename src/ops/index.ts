@@ -17,3 +17,6 @@ export * from './activations.js';
 export * from './softmax.js';
 export * from './loss.js';
 export * from './linear.js';
+export * from './conv.js';
+export * from './pool.js';
+export * from './dropout.js';

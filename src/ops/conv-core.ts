@@ -1,0 +1,224 @@
+import type { ConvGeometry } from '../kernels/backend.js';
+import { backend } from '../kernels/backend.js';
+import { Tensor } from '../tensor/tensor.js';
+import { record } from '../autograd/node.js';
+
+/**
+ * The three linear maps of a 2-D convolution and their wiring on the tape:
+ *   convForward      y  = W ⋆ x          (im2col + one GEMM per group over a chunk of images)
+ *   convInputGrad    dx = Wᵀ ⋆ dy        (GEMM + col2im; this is also the transposed convolution)
+ *   convWeightGrad   dW = dy ⋆ xᵀ        (im2col + GEMM)
+ * Each one's backward is expressed with the other two, so convolutions are differentiable to any
+ * order. Images are unfolded a chunk at a time into cols[C·kH·kW, n·L] (L = OH·OW) so that a
+ * single GEMM covers many images while memory stays bounded.
+ */
+export interface ConvGeo {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  O: number;
+  kH: number;
+  kW: number;
+  sH: number;
+  sW: number;
+  pH: number;
+  pW: number;
+  dH: number;
+  dW: number;
+  OH: number;
+  OW: number;
+  groups: number;
+}
+
+/** Upper bound on the unfolded buffer, in floats (16 MB), before the batch is split. */
+const COLS_CAP = 1 << 22;
+
+function kernelGeo(g: ConvGeo): ConvGeometry {
+  return {
+    C: g.C, H: g.H, W: g.W, kH: g.kH, kW: g.kW, strideH: g.sH, strideW: g.sW,
+    padH: g.pH, padW: g.pW, dilH: g.dH, dilW: g.dW, outH: g.OH, outW: g.OW,
+  };
+}
+
+function chunkSize(g: ConvGeo): number {
+  const per = g.C * g.kH * g.kW * g.OH * g.OW;
+  return Math.max(1, Math.min(g.N, Math.floor(COLS_CAP / Math.max(per, 1))));
+}
+
+/** Unfold images [n0, n0+nb) of x into cols[K, nb·L]. */
+function unfold(x: Float32Array, g: ConvGeo, kg: ConvGeometry, n0: number, nb: number, cols: Float32Array, scratch: Float32Array | null): void {
+  const be = backend();
+  const L = g.OH * g.OW;
+  const K = g.C * g.kH * g.kW;
+  const img = g.C * g.H * g.W;
+  if (nb === 1) {
+    be.im2col(x, n0 * img, kg, cols, 0);
+    return;
+  }
+  const NL = nb * L;
+  for (let j = 0; j < nb; j++) {
+    be.im2col(x, (n0 + j) * img, kg, scratch!, 0);
+    for (let r = 0; r < K; r++) cols.set(scratch!.subarray(r * L, r * L + L), r * NL + j * L);
+  }
+}
+
+/** y[N,O,OH,OW] = conv(x, w) (+ bias), raw data. */
+export function convForwardData(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeo): Float32Array {
+  const be = backend();
+  const kg = kernelGeo(g);
+  const L = g.OH * g.OW;
+  const K = g.C * g.kH * g.kW;
+  const Kg = K / g.groups;
+  const Og = g.O / g.groups;
+  const out = new Float32Array(g.N * g.O * L);
+  if (out.length === 0) return out;
+  const cb = chunkSize(g);
+  const cols = new Float32Array(K * cb * L);
+  const scratch = cb > 1 ? new Float32Array(K * L) : null;
+  const Y = cb > 1 ? new Float32Array(g.O * cb * L) : null;
+  for (let n0 = 0; n0 < g.N; n0 += cb) {
+    const nb = Math.min(cb, g.N - n0);
+    const NL = nb * L;
+    unfold(x, g, kg, n0, nb, cols, scratch);
+    const dst = nb === 1 ? out : Y!;
+    const base = nb === 1 ? n0 * g.O * L : 0;
+    for (let gi = 0; gi < g.groups; gi++)
+      be.gemm(false, false, Og, NL, Kg, w, gi * Og * Kg, cols, gi * Kg * NL, dst, base + gi * Og * NL, false);
+    if (nb > 1) {
+      for (let j = 0; j < nb; j++)
+        for (let o = 0; o < g.O; o++) out.set(Y!.subarray(o * NL + j * L, o * NL + j * L + L), ((n0 + j) * g.O + o) * L);
+    }
+  }
+  if (bias !== null)
+    for (let n = 0; n < g.N; n++)
+      for (let o = 0; o < g.O; o++) {
+        const b = bias[o]!;
+        const s = (n * g.O + o) * L;
+        for (let l = 0; l < L; l++) out[s + l] += b;
+      }
+  return out;
+}
+
+/** dy[N,O,L] for images [n0, n0+nb) laid out as [O, nb·L]. */
+function gatherDy(dy: Float32Array, g: ConvGeo, n0: number, nb: number, buf: Float32Array): void {
+  const L = g.OH * g.OW;
+  const NL = nb * L;
+  for (let j = 0; j < nb; j++)
+    for (let o = 0; o < g.O; o++) buf.set(dy.subarray(((n0 + j) * g.O + o) * L, ((n0 + j) * g.O + o + 1) * L), o * NL + j * L);
+}
+
+/** dx[N,C,H,W] = convᵀ(dy, w), raw data. */
+export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo): Float32Array {
+  const be = backend();
+  const kg = kernelGeo(g);
+  const L = g.OH * g.OW;
+  const K = g.C * g.kH * g.kW;
+  const Kg = K / g.groups;
+  const Og = g.O / g.groups;
+  const img = g.C * g.H * g.W;
+  const dx = new Float32Array(g.N * img);
+  if (dx.length === 0 || L === 0) return dx;
+  const cb = chunkSize(g);
+  const dcols = new Float32Array(K * cb * L);
+  const scratch = cb > 1 ? new Float32Array(K * L) : null;
+  const dY = cb > 1 ? new Float32Array(g.O * cb * L) : null;
+  for (let n0 = 0; n0 < g.N; n0 += cb) {
+    const nb = Math.min(cb, g.N - n0);
+    const NL = nb * L;
+    if (nb > 1) gatherDy(dy, g, n0, nb, dY!);
+    const src = nb === 1 ? dy : dY!;
+    const base = nb === 1 ? n0 * g.O * L : 0;
+    for (let gi = 0; gi < g.groups; gi++)
+      be.gemm(true, false, Kg, NL, Og, w, gi * Og * Kg, src, base + gi * Og * NL, dcols, gi * Kg * NL, false);
+    if (nb === 1) {
+      be.col2im(dcols, 0, kg, dx, n0 * img);
+      continue;
+    }
+    for (let j = 0; j < nb; j++) {
+      for (let r = 0; r < K; r++) scratch!.set(dcols.subarray(r * NL + j * L, r * NL + j * L + L), r * L);
+      be.col2im(scratch!, 0, kg, dx, (n0 + j) * img);
+    }
+  }
+  return dx;
+}
+
+/** dW[O, C/groups, kH, kW] = Σ_images dy ⋆ unfold(x), raw data. */
+export function convWeightGradData(dy: Float32Array, x: Float32Array, g: ConvGeo): Float32Array {
+  const be = backend();
+  const kg = kernelGeo(g);
+  const L = g.OH * g.OW;
+  const K = g.C * g.kH * g.kW;
+  const Kg = K / g.groups;
+  const Og = g.O / g.groups;
+  const dw = new Float32Array(g.O * Kg);
+  if (dw.length === 0 || g.N * L === 0) return dw;
+  const cb = chunkSize(g);
+  const cols = new Float32Array(K * cb * L);
+  const scratch = cb > 1 ? new Float32Array(K * L) : null;
+  const dY = cb > 1 ? new Float32Array(g.O * cb * L) : null;
+  for (let n0 = 0; n0 < g.N; n0 += cb) {
+    const nb = Math.min(cb, g.N - n0);
+    const NL = nb * L;
+    unfold(x, g, kg, n0, nb, cols, scratch);
+    if (nb > 1) gatherDy(dy, g, n0, nb, dY!);
+    const src = nb === 1 ? dy : dY!;
+    const base = nb === 1 ? n0 * g.O * L : 0;
+    for (let gi = 0; gi < g.groups; gi++)
+      be.gemm(false, true, Og, Kg, NL, src, base + gi * Og * NL, cols, gi * Kg * NL, dw, gi * Og * Kg, n0 > 0);
+  }
+  return dw;
+}
+
+function sumBias(g: Tensor, geo: ConvGeo): Tensor {
+  const L = geo.OH * geo.OW;
+  const acc = new Float64Array(geo.O);
+  const d = g.data;
+  for (let n = 0; n < geo.N; n++)
+    for (let o = 0; o < geo.O; o++) {
+      let s = 0;
+      const base = (n * geo.O + o) * L;
+      for (let l = 0; l < L; l++) s += d[base + l]!;
+      acc[o] += s;
+    }
+  const out = new Tensor(Float32Array.from(acc), [geo.O]);
+  return record(out, 'convBiasGrad', [g], (gb) => [broadcastBias(gb, geo)]);
+}
+
+function broadcastBias(b: Tensor, geo: ConvGeo): Tensor {
+  const L = geo.OH * geo.OW;
+  const out = new Tensor(new Float32Array(geo.N * geo.O * L), [geo.N, geo.O, geo.OH, geo.OW]);
+  for (let n = 0; n < geo.N; n++)
+    for (let o = 0; o < geo.O; o++) out.data.fill(b.data[o]!, (n * geo.O + o) * L, (n * geo.O + o + 1) * L);
+  return record(out, 'convBiasBroadcast', [b], (g) => [sumBias(g, geo)]);
+}
+
+/** conv2d on 4-D tensors with a validated geometry (weight [O, C/groups, kH, kW]). */
+export function convOp(x: Tensor, w: Tensor, b: Tensor | null, geo: ConvGeo): Tensor {
+  const out = new Tensor(convForwardData(x.data, w.data, b ? b.data : null, geo), [geo.N, geo.O, geo.OH, geo.OW]);
+  const inputs = b ? [x, w, b] : [x, w];
+  return record(out, 'conv2d', inputs, (g) => [
+    x.requiresGrad ? convInputGrad(g, w, geo) : null,
+    w.requiresGrad ? convWeightGrad(g, x, geo) : null,
+    b !== null && b.requiresGrad ? sumBias(g, geo) : null,
+  ]);
+}
+
+/** dx = Wᵀ ⋆ dy: the gradient of conv2d with respect to its input, and the transposed convolution. */
+export function convInputGrad(dy: Tensor, w: Tensor, geo: ConvGeo): Tensor {
+  const out = new Tensor(convInputGradData(dy.data, w.data, geo), [geo.N, geo.C, geo.H, geo.W]);
+  return record(out, 'convInputGrad', [dy, w], (gg) => [
+    dy.requiresGrad ? convOp(gg, w, null, geo) : null,
+    w.requiresGrad ? convWeightGrad(dy, gg, geo) : null,
+  ]);
+}
+
+/** dW = dy ⋆ xᵀ: the gradient of conv2d with respect to its weight. */
+export function convWeightGrad(dy: Tensor, x: Tensor, geo: ConvGeo): Tensor {
+  const Cg = geo.C / geo.groups;
+  const out = new Tensor(convWeightGradData(dy.data, x.data, geo), [geo.O, Cg, geo.kH, geo.kW]);
+  return record(out, 'convWeightGrad', [dy, x], (gw) => [
+    dy.requiresGrad ? convOp(x, gw, null, geo) : null,
+    x.requiresGrad ? convInputGrad(dy, gw, geo) : null,
+  ]);
+}
