@@ -1,4 +1,5 @@
 export { Linear, Identity, Flatten, Unflatten, type LinearOptions } from './linear.js';
+export { Conv2d, type Conv2dOptions, type Conv2dPadding } from './conv.js';
 export type { Pair } from './args.js';
 export type { PaddingMode } from './pad.js';
 export {
@@ -22,6 +23,14 @@ export {
   LogSigmoid,
   Softsign,
 } from './activation.js';
+export {
+  MaxPool2d,
+  AvgPool2d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  type MaxPool2dOptions,
+  type AvgPool2dOptions,
+} from './pooling.js';
 export { Dropout } from './dropout.js';
 export {
   BatchNorm1d,
