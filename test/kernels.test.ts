@@ -226,3 +226,32 @@ describe.runIf(wasm !== null)('wasm build artifact', () => {
     expect(committed === fresh, 'run npm run build:wasm and commit the result').toBe(true);
   });
 });
+
+describe('tanh kernel', () => {
+  it('matches Math.tanh rounded to float32 within 1 ulp, exactly at special values', async () => {
+    const { tanhKernel } = await import('../src/kernels/portable/tanh.js');
+    const n = 1 << 18;
+    const x = new Float32Array(n + 16);
+    for (let i = 0; i < n; i++) {
+      const u = i / n;
+      x[i] = (u < 0.5 ? -1 : 1) * Math.exp(((u * 2) % 1) * 30 - 25); // |x| from 1e-11 to 1e2
+    }
+    x.set([0, -0, NaN, Infinity, -Infinity, 1e-45, 9, 9.1, 20, 40, 41, 1e30, -1e30, 0.1733, 0.5, -0.5], n);
+    const out = new Float32Array(x.length);
+    tanhKernel(x, 0, out, 0, x.length);
+    const ref = x.map((v) => Math.tanh(v));
+    const bo = new Int32Array(out.buffer);
+    const br = new Int32Array(ref.buffer);
+    let worst = 0;
+    for (let i = 0; i < x.length; i++) {
+      if (Number.isNaN(ref[i]!)) {
+        expect(out[i]).toBeNaN();
+        continue;
+      }
+      worst = Math.max(worst, Math.abs(bo[i]! - br[i]!));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(Object.is(out[n + 1], -0)).toBe(true);
+    expect([out[n + 3], out[n + 4], out[n + 11], out[n + 12]]).toEqual([1, -1, 1, -1]);
+  });
+});

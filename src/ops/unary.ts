@@ -2,6 +2,7 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { record } from '../autograd/node.js';
 import { add, div as divFn, mul } from './binary.js';
 import { asTensor } from './util.js';
+import { tanhKernel } from '../kernels/portable/tanh.js';
 
 /**
  * Pointwise ops. Each forward and each backward is one loop over the data (no per-element
@@ -74,7 +75,7 @@ export function tanh(a: TensorLike): Tensor {
   const y = alloc(x);
   const s = x.data;
   const d = y.data;
-  for (let i = 0; i < d.length; i++) d[i] = Math.tanh(s[i]!);
+  tanhKernel(s, 0, d, 0, d.length);
   return record(y, 'tanh', [x], (g) => [tanhBackward(g, y)]);
 }
 
