@@ -100,17 +100,31 @@ describe('conv and pooling: gradcheck incl. second order', () => {
     }
   });
 
-  it('a batch split into chunks gives the same result as one image at a time', () => {
+  it('images batched into shared GEMMs (small outputs) match one image at a time', () => {
     manualSeed(14);
-    // [40, 8, 64, 64] with a 5x5 kernel unfolds to more than the 4M-float cap → several chunks.
-    const x = randn([40, 8, 32, 64]);
-    const w = randn([2, 8, 5, 5]);
-    const y = conv2d(x, w, null, { padding: 2 });
-    const y0 = conv2d(tensor(x.data.slice(0, 8 * 32 * 64), { shape: [1, 8, 32, 64] }), w, null, { padding: 2 });
-    const y39 = conv2d(tensor(x.data.slice(39 * 8 * 32 * 64), { shape: [1, 8, 32, 64] }), w, null, { padding: 2 });
-    const L = 2 * 32 * 64;
-    expectClose(new Tensor(y.data.slice(0, L), y0.shape), y0, 1e-4, 1e-4, 'first image');
-    expectClose(new Tensor(y.data.slice(39 * L), y39.shape), y39, 1e-4, 1e-4, 'last image');
+    // 4x4 outputs: 8 images share a GEMM, so a batch of 43 runs as 6 chunks (the last one short).
+    const x = randn([43, 3, 6, 6], { requiresGrad: true });
+    const w = randn([5, 3, 3, 3], { requiresGrad: true });
+    const y = conv2d(x, w);
+    const g = randn(y.shape as number[]);
+    const [gx, gw] = autograd.grad([y], [x, w], { gradOutputs: [g] });
+    const img = 3 * 36;
+    const L = 5 * 16;
+    let gwSum = new Float32Array(w.data.length);
+    for (const n of [0, 7, 8, 42]) {
+      const xn = new Tensor(x.data.slice(n * img, (n + 1) * img), [1, 3, 6, 6], true);
+      const yn = conv2d(xn, w);
+      expectClose(new Tensor(y.data.slice(n * L, (n + 1) * L), yn.shape), yn, 1e-5, 1e-5, `image ${n}`);
+      const [gxn] = autograd.grad([yn], [xn], { gradOutputs: [new Tensor(g.data.slice(n * L, (n + 1) * L), yn.shape)] });
+      expectClose(new Tensor(gx!.data.slice(n * img, (n + 1) * img), gxn!.shape), gxn!, 1e-5, 1e-5, `dx of image ${n}`);
+    }
+    // dW is the sum over images of the per-image weight gradients
+    for (let n = 0; n < 43; n++) {
+      const xn = new Tensor(x.data.slice(n * img, (n + 1) * img), [1, 3, 6, 6]);
+      const [gwn] = autograd.grad([conv2d(xn, w)], [w], { gradOutputs: [new Tensor(g.data.slice(n * L, (n + 1) * L), [1, 5, 4, 4])] });
+      gwSum = gwSum.map((v, i) => v + gwn!.data[i]!);
+    }
+    expectClose(gw, new Tensor(gwSum, w.shape as number[]), 1e-4, 1e-4, 'dW');
   });
 });
 

@@ -9,8 +9,9 @@ import { record } from '../autograd/node.js';
  *   convInputGrad    dx = Wᵀ ⋆ dy        (GEMM + col2im; this is also the transposed convolution)
  *   convWeightGrad   dW = dy ⋆ xᵀ        (im2col + GEMM)
  * Each one's backward is expressed with the other two, so convolutions are differentiable to any
- * order. Images are unfolded a chunk at a time into cols[C·kH·kW, n·L] (L = OH·OW) so that a
- * single GEMM covers many images while memory stays bounded.
+ * order. Small images are unfolded a chunk at a time into cols[C·kH·kW, n·L] (L = OH·OW) so
+ * that a single GEMM covers several images; large ones go one image per GEMM, straight into the
+ * output, so memory stays bounded either way.
  */
 export interface ConvGeo {
   N: number;
@@ -41,9 +42,19 @@ function kernelGeo(g: ConvGeo): ConvGeometry {
   };
 }
 
+/** Below this many output pixels per image, several images share one GEMM. */
+const GEMM_MIN_COLS = 128;
+
+/**
+ * Images per GEMM: one when an image alone gives a wide enough GEMM (no re-layout copies), else
+ * enough to reach GEMM_MIN_COLS columns, within the memory cap.
+ */
 function chunkSize(g: ConvGeo): number {
-  const per = g.C * g.kH * g.kW * g.OH * g.OW;
-  return Math.max(1, Math.min(g.N, Math.floor(COLS_CAP / Math.max(per, 1))));
+  const L = g.OH * g.OW;
+  if (L >= GEMM_MIN_COLS / 4) return 1;
+  const per = g.C * g.kH * g.kW * L;
+  const want = Math.ceil(GEMM_MIN_COLS / Math.max(L, 1));
+  return Math.max(1, Math.min(g.N, want, Math.floor(COLS_CAP / Math.max(per, 1))));
 }
 
 /** Unfold images [n0, n0+nb) of x into cols[K, nb·L]. */
