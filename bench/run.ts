@@ -1,0 +1,88 @@
+/**
+ * `npm run bench [-- --quick]`: GEMM throughput and training steps (MLP 784→512×6→10 b128, MLP
+ * 784→64×6→10 b32, CNN 28×28 b64), side by side in one run: gradlab (portable, wasm on 1 thread,
+ * wasm on all cores), TensorFlow.js (cpu, wasm) and PyTorch (1 thread, all threads). Prints the
+ * tables with the speed-up of the fastest gradlab over every peer and writes bench/RESULTS.md.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { machine } from './env.js';
+import { benchGemm } from './gemm.js';
+import { REFERENCE } from './gradlab.js';
+import { setQuick, QUICK } from './measure.js';
+import { benchSteps } from './steps.js';
+import { renderMarkdown, renderText, type Row } from './table.js';
+import { loadTf } from './tfjs.js';
+import { benchTorch } from './torch.js';
+
+setQuick(process.argv.includes('--quick'));
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const want = (s: string): boolean => !only || only.includes(s);
+
+const rows: Row[] = [];
+const notes: string[] = [];
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+const tf = await loadTf();
+if (!tf) notes.push('TF.js could not be loaded; its columns are empty.');
+
+if (want('gemm')) {
+  log('GEMM …');
+  rows.push(...(await benchGemm(tf)));
+}
+if (want('steps')) {
+  log('training steps …');
+  rows.push(...(await benchSteps(tf)));
+}
+
+// ---- hook: probe overhead ------------------------------------------------------------------
+// bench/probe.ts (the doctor's probes) exports `async function benchProbe(): Promise<Row[]>`;
+// its rows get their own section. Absent file: the section is skipped with a note.
+if (want('probe')) {
+  try {
+    const probePath = './probe.js';
+    const mod = (await import(probePath)) as { benchProbe?: () => Promise<Row[]> };
+    if (mod.benchProbe) {
+      log('probe overhead …');
+      rows.push(...(await mod.benchProbe()));
+    }
+  } catch (e) {
+    const err = e as { code?: string; message: string };
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && /probe/.test(err.message)) notes.push('Probe overhead: bench/probe.ts not present yet.');
+    else notes.push(`Probe overhead failed: ${err.message}`);
+  }
+}
+// ---------------------------------------------------------------------------------------------
+
+let torchVersion: string | null = null;
+if (want('torch')) {
+  log('PyTorch …');
+  const t = benchTorch();
+  rows.push(...t.rows);
+  torchVersion = t.version;
+  if (t.note) notes.push(t.note);
+}
+
+const text = renderText(rows, REFERENCE);
+console.log(text);
+for (const n of notes) console.log(`note: ${n}`);
+
+const m = machine();
+const md = [
+  '# Benchmarks',
+  '',
+  `Written by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+  '',
+  `- Machine: ${m.cpu}, ${m.cores} cores; Node ${m.node}`,
+  `- TensorFlow.js: ${tf ? `${tf.version} (${tf.backends.join(', ')})` : 'not available'}; PyTorch: ${torchVersion ?? 'not run'}`,
+  `- Figures: median over repetitions after warm-up${QUICK ? ' (quick run: few repetitions)' : ''}. GEMM in GFLOP/s (higher is better), steps in ms (lower is better).`,
+  `- ×peer columns: speed-up of **${REFERENCE}** over that peer (> 1: gradlab is faster).`,
+  '- A training step is zero-grad, forward, softmax cross-entropy, backward and a plain SGD update.',
+  '',
+  renderMarkdown(rows, REFERENCE),
+  ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
+].join('\n');
+const out = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+writeFileSync(out + '.tmp', md);
+renameSync(out + '.tmp', out);
+log(`wrote ${out}`);
