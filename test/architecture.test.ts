@@ -62,7 +62,7 @@ describe('architecture', () => {
     for (const f of files) {
       const from = area(f);
       const code = stripComments(readFileSync(f, 'utf8'));
-      for (const m of code.matchAll(/(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/g)) {
+      for (const m of code.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+['"](\.[^'"]+)['"]/gm)) {
         const target = area(resolve(dirname(f), m[1]!));
         if (target === null) {
           if (from !== null) bad.push(`${relative(SRC, f)} imports the package entry ${m[1]}`);
@@ -85,8 +85,9 @@ describe('architecture', () => {
       if (a !== null && FLOORS[a]! >= 7) continue;
       const code = stripComments(readFileSync(f, 'utf8'));
       const checks: [RegExp, string][] = [
-        [/from\s+['"](node:|fs|path|os|worker_threads|child_process)['"/]/, 'imports a Node module'],
-        [/from\s+['"][^.'"][^'"]*['"]/, 'imports a package (the core has no runtime dependencies)'],
+        [/^\s*(?:import|export)\b[^;]*?\bfrom\s+['"](node:|fs|path|os|worker_threads|child_process)['"/]/m, 'imports a Node module'],
+        [/^\s*(?:import|export)\b[^;]*?\bfrom\s+['"][^.'"][^'"]*['"]/m, 'imports a package (the core has no runtime dependencies)'],
+        [/\bimport\(\s*['"][^.'"]/, 'imports a package dynamically'],
         [/\bprocess\./, 'uses process'],
         [/\bBuffer\./, 'uses Buffer'],
         [/\brequire\(/, 'uses require'],
