@@ -46,6 +46,29 @@ export function gemmPortable(
         const j0 = jc + jp * NR;
         const w = Math.min(NR, N - j0);
         let o = jp * kc * NR;
+        if (w === NR && !transB) {
+          let r = bOff + pc * N + j0;
+          for (let p = 0; p < kc; p++, r += N, o += NR) {
+            Bp[o] = B[r]!;
+            Bp[o + 1] = B[r + 1]!;
+            Bp[o + 2] = B[r + 2]!;
+            Bp[o + 3] = B[r + 3]!;
+          }
+          continue;
+        }
+        if (w === NR) {
+          const r0 = bOff + j0 * K + pc;
+          const r1 = r0 + K;
+          const r2 = r1 + K;
+          const r3 = r2 + K;
+          for (let p = 0; p < kc; p++, o += NR) {
+            Bp[o] = B[r0 + p]!;
+            Bp[o + 1] = B[r1 + p]!;
+            Bp[o + 2] = B[r2 + p]!;
+            Bp[o + 3] = B[r3 + p]!;
+          }
+          continue;
+        }
         for (let p = 0; p < kc; p++) {
           const k = pc + p;
           for (let c = 0; c < NR; c++) {
@@ -65,7 +88,15 @@ export function gemmPortable(
           const i0 = ic + ip * MR;
           const h = Math.min(MR, M - i0);
           let o = ip * kc * MR;
-          if (!transA && h === MR) {
+          if (transA && h === MR) {
+            let r = aOff + pc * M + i0;
+            for (let p = 0; p < kc; p++, r += M, o += MR) {
+              Ap[o] = A[r]!;
+              Ap[o + 1] = A[r + 1]!;
+              Ap[o + 2] = A[r + 2]!;
+              Ap[o + 3] = A[r + 3]!;
+            }
+          } else if (!transA && h === MR) {
             const r0 = aOff + i0 * K + pc;
             const r1 = r0 + K;
             const r2 = r1 + K;
