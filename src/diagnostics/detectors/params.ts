@@ -1,0 +1,72 @@
+/**
+ * Findings about parameters: broken symmetry (units with identical incoming weights, as a
+ * constant initialization makes them: they compute the same thing, get the same gradient and
+ * stay identical forever) and the update-to-weight ratio ‖Δw‖/‖w‖ of the optimizer steps
+ * (around 1e-3 is the classic healthy value; far above, the learning rate is too high; far
+ * below, too low).
+ */
+import type { StepRecord } from '../record/types.js';
+import type { Resolved } from './options.js';
+import { lastRecords, median, networkContext, round } from './series.js';
+import type { RawFinding } from './types.js';
+
+export function detectSymmetry(records: readonly StepRecord[], o: Resolved): RawFinding[] {
+  const th = o.symmetry;
+  if (!th) return [];
+  const r = lastRecords(records, 1, (x) => x.params.some((p) => p.duplicateRows !== undefined))[0];
+  if (!r) return [];
+  const bad = r.params.filter((p) => (p.duplicateRows ?? 0) >= th.share);
+  if (bad.length === 0) return [];
+  const distinct = bad.map((p) => Math.round(p.shape[0]! * (1 - p.duplicateRows!)));
+  return [{
+    id: 'broken-symmetry',
+    severity: distinct.some((d) => d <= 1) ? 'critical' : 'warning',
+    layers: [...new Set(bad.map((p) => p.layer))],
+    step: r.step,
+    evidence: {
+      parameters: bad.map((p) => p.name),
+      duplicateShares: bad.map((p) => round(p.duplicateRows!)),
+      distinctUnits: distinct,
+      units: bad.map((p) => p.shape[0]!),
+      ...networkContext(r),
+    },
+  }];
+}
+
+export function detectUpdateRatio(records: readonly StepRecord[], o: Resolved): RawFinding[] {
+  const th = o.updateRatio;
+  if (!th) return [];
+  const recs = lastRecords(records, o.window, (r) => r.params.some((p) => p.update !== null && p.shape.length >= 2));
+  if (recs.length === 0) return [];
+  const by = new Map<string, { layer: string; v: number[] }>();
+  for (const r of recs)
+    for (const p of r.params) {
+      if (p.update === null || p.shape.length < 2 || !Number.isFinite(p.update)) continue;
+      const e = by.get(p.name) ?? { layer: p.layer, v: [] };
+      e.v.push(p.update);
+      by.set(p.name, e);
+    }
+  const per = [...by.entries()].map(([name, e]) => ({ name, layer: e.layer, ratio: median(e.v) }));
+  if (per.length === 0) return [];
+  const overall = median(per.map((p) => p.ratio));
+  const last = recs[recs.length - 1]!;
+  const lr = last.lr.length > 0 ? last.lr[0]! : NaN;
+  const ev = { medianRatio: round(overall), ratios: per.map((p) => round(p.ratio)), parameters: per.map((p) => p.name), lr, ...networkContext(last) };
+  if (overall > th.high)
+    return [{
+      id: 'update-ratio-high',
+      severity: overall > th.criticalHigh ? 'critical' : 'warning',
+      layers: [...new Set(per.filter((p) => p.ratio > th.high).map((p) => p.layer))],
+      step: last.step,
+      evidence: { ...ev, threshold: th.high, suggestedLr: Number.isFinite(lr) ? round(lr * (1e-3 / overall), 2) : NaN },
+    }];
+  if (overall < th.low && overall >= 0 && recs.some((r) => r.gradNormClipped !== null && r.gradNormClipped > 0))
+    return [{
+      id: 'update-ratio-low',
+      severity: 'warning',
+      layers: [...new Set(per.map((p) => p.layer))],
+      step: last.step,
+      evidence: { ...ev, threshold: th.low, suggestedLr: Number.isFinite(lr) && overall > 0 ? round(lr * (1e-3 / overall), 2) : NaN },
+    }];
+  return [];
+}

@@ -1,0 +1,16 @@
+/**
+ * The doctor: probes that watch every layer while a model trains, detectors that name what goes
+ * wrong, explanations in the lecture's terms (en, fr), one-call diagnosis, and the run record.
+ * See docs/doctor.md and docs/run-record.md.
+ */
+export { Probe, type ProbeStepInfo, type OptimizerLike } from './probe.js';
+export { type ProbeOptions, type ResolvedProbeOptions, describeProbeOptions } from './probe-options.js';
+export { diagnose, type DiagnoseOptions, type Diagnosis } from './diagnose.js';
+export { runDetectors, DEFAULT_THRESHOLDS, FINDING_IDS, type DetectorOptions } from './detectors/index.js';
+export type { Finding, RawFinding, FindingId, Severity, Remedy, EvidenceValue } from './detectors/types.js';
+export { explain, LANGS, type Lang } from './explain/index.js';
+export { layerKind, DEFAULT_KINDS } from './layer-kind.js';
+export { jacobianMsv } from './jacobian.js';
+export * from './stats.js';
+export { saturationShare, deadUnitShare, duplicateRows, DEFAULT_SATURATION, type SaturationThresholds, type DuplicateUnits } from './unit-stats.js';
+export * from './record/index.js';

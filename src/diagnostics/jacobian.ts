@@ -1,0 +1,78 @@
+/**
+ * Estimate of a layer's Jacobian mean squared singular value, tr(JJᵀ)/dim(out), from random
+ * vector–Jacobian products: for Gaussian v, E‖vᵀJ‖² = tr(JJᵀ) and E‖v‖² = dim(out). It is the
+ * factor by which the layer multiplies the squared norm of an isotropic upstream gradient — the
+ * per-layer factor whose product over depth makes gradients vanish (< 1) or explode (> 1), and
+ * the quantity Glorot's and dynamical-isometry analyses keep at 1.
+ *
+ * The layer is re-run on a detached copy of its input with its parameters' requiresGrad off, so
+ * the training graph, the parameters' `.grad`, the module's buffers (BatchNorm running
+ * statistics) and the default random generator are all left exactly as they were.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { defaultGenerator, type Generator } from '../tensor/rng.js';
+import { enableGrad } from '../autograd/grad-mode.js';
+import { grad } from '../autograd/engine.js';
+import type { Module } from '../nn/module.js';
+
+function firstTensor(v: unknown): Tensor | null {
+  if (v instanceof Tensor) return v;
+  if (Array.isArray(v)) for (const x of v) if (x instanceof Tensor) return x;
+  return null;
+}
+
+/**
+ * The raw forward implementation (no hooks), found on the class; null when the module defines
+ * forward some other way.
+ */
+function rawForward(m: Module): ((...a: unknown[]) => unknown) | null {
+  const f = (Object.getPrototypeOf(m) as { forward?: unknown }).forward;
+  return typeof f === 'function' ? (f as (...a: unknown[]) => unknown) : null;
+}
+
+/** Mean over `samples` random v of ‖vᵀJ‖²/‖v‖²; null when the layer's input is not differentiable. */
+export function jacobianMsv(m: Module, args: readonly unknown[], samples: number, gen: Generator): number | null {
+  const x0 = args[0];
+  if (!(x0 instanceof Tensor) || x0.data.length === 0) return null;
+  const impl = rawForward(m);
+  if (!impl) return null;
+  const params = m.parameters();
+  const flags = params.map((p) => p.requiresGrad);
+  const buffers = [...m.namedModules()].flatMap(([, mod]) =>
+    [...mod._ownBuffers()].map(([k, b]) => ({ mod, k, b, arr: b.data, data: b.data.slice(), version: b._version })),
+  );
+  const rng = defaultGenerator.getState();
+  try {
+    for (const p of params) p.requiresGrad = false;
+    return enableGrad(() => {
+      const x = new Tensor(x0.data, x0.shape, true);
+      const rest = args.slice(1).map((a) => (a instanceof Tensor ? new Tensor(a.data, a.shape) : a));
+      const y = firstTensor(impl.apply(m, [x, ...rest]));
+      if (!y || !y.requiresGrad || y.data.length === 0) return null;
+      let acc = 0;
+      for (let s = 0; s < samples; s++) {
+        const v = new Float32Array(y.data.length);
+        let vv = 0;
+        for (let i = 0; i < v.length; i++) {
+          v[i] = gen.normal();
+          vv += v[i]! * v[i]!;
+        }
+        const [gx] = grad([y], [x], { gradOutputs: [new Tensor(v, y.shape)], retainGraph: s < samples - 1, allowUnused: true });
+        if (!gx) return 0;
+        let gg = 0;
+        for (let i = 0; i < gx.data.length; i++) gg += gx.data[i]! * gx.data[i]!;
+        acc += gg / vv;
+      }
+      return acc / samples;
+    });
+  } finally {
+    params.forEach((p, i) => (p.requiresGrad = flags[i]!));
+    for (const { mod, k, b, arr, data, version } of buffers) {
+      (mod as unknown as Record<string, unknown>)[k] = b;
+      b.data = arr;
+      arr.set(data);
+      b._version = version;
+    }
+    defaultGenerator.setState(rng);
+  }
+}

@@ -1,0 +1,369 @@
+/**
+ * The probe: watches every selected layer of a model while it trains, through hooks only.
+ *
+ * ```ts
+ * const probe = new Probe(model);                      // + 1 line
+ * for (const [x, y] of batches) {
+ *   optimizer.zeroGrad();
+ *   const loss = crossEntropy(model.forward(x), y);
+ *   loss.backward();
+ *   clipGradNorm_(model.parameters(), 1.0);            // optional
+ *   optimizer.step();
+ *   probe.step({ loss, optimizer });                   // + 1 line
+ * }
+ * probe.detach();                                      // + 1 line
+ * const findings = probe.findings({ lang: 'fr' });
+ * ```
+ *
+ * On a recorded step (every `every`-th) the forward hooks summarize each layer's output (and the
+ * input of activations: the pre-activation), a tensor hook on each output summarizes the
+ * gradient flowing back to it, and hooks on the parameters see the gradients before any
+ * clipping. `probe.step()` then adds the parameters (norms, ‖Δw‖/‖w‖ of the optimizer step that
+ * just ran, non-finite counts), the loss, the global gradient norm before and after clipping and
+ * the learning rates, and closes the record. Nothing the model computes changes: hooks return
+ * nothing, the probe draws from its own generator, and the Jacobian estimate runs on a detached
+ * copy (see jacobian.ts). Training with and without a probe is bit-identical (tested).
+ */
+import { ValueError } from '../tensor/errors.js';
+import { Generator } from '../tensor/rng.js';
+import { Tensor } from '../tensor/tensor.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { registerHook } from '../autograd/tensor-autograd.js';
+import { Module, type RemovableHandle } from '../nn/module.js';
+import type { Parameter } from '../nn/parameter.js';
+import { ACTIVATION_KINDS, WEIGHT_KINDS, layerKind } from './layer-kind.js';
+import { jacobianMsv } from './jacobian.js';
+import { resolveProbeOptions, type ProbeOptions, type ResolvedProbeOptions } from './probe-options.js';
+import type { LayerKind, LayerRecord, ParamRecord, StepRecord, TensorSummary } from './record/types.js';
+import { moments, type Moments } from './stats.js';
+import { summarize, type SummaryOptions } from './summary.js';
+import { deadUnitShare, duplicateRows, saturationShare } from './unit-stats.js';
+import type { Finding } from './detectors/types.js';
+import { runDetectors, type DetectorOptions } from './detectors/index.js';
+import { explain, type Lang } from './explain/index.js';
+
+/** What the probe reads from an optimizer: the learning rate of each parameter group. */
+export interface OptimizerLike {
+  paramGroups: readonly { lr?: unknown }[];
+  registerStepPreHook?: (hook: () => void) => { remove(): void };
+}
+
+export interface ProbeStepInfo {
+  /** The step's loss (a scalar tensor or a number). */
+  loss?: Tensor | number | null;
+  /** The optimizer, for the learning rates. */
+  optimizer?: OptimizerLike | null;
+  /** The total norm returned by clipGradNorm_ (the norm before clipping), if you clip. */
+  gradNorm?: Tensor | number | null;
+}
+
+interface Watched {
+  name: string;
+  module: Module;
+  kind: LayerKind;
+  handle: RemovableHandle;
+}
+
+interface Pending {
+  rec: LayerRecord;
+  gradHandle: { remove(): void } | null;
+}
+
+const OP = 'Probe';
+
+export class Probe {
+  readonly model: Module;
+  readonly options: ResolvedProbeOptions;
+  /** Records made so far (oldest first; at most `maxRecords`). */
+  readonly records: StepRecord[] = [];
+  private readonly watched: Watched[] = [];
+  private readonly params: { name: string; layer: string; p: Parameter; handle: { remove(): void } | null }[] = [];
+  private readonly gen: Generator;
+  private readonly sopts: SummaryOptions;
+  private stepNo = 0;
+  private pending = new Map<Module, Pending>();
+  private order = 0;
+  private cache = new WeakMap<Float32Array, { m: Moments; s?: TensorSummary }>();
+  private before: Map<Parameter, Float32Array> | null = null;
+  private preClipSq = new Map<Parameter, number>();
+  private busy = false;
+  private attached = true;
+  private hookedOptimizer: OptimizerLike | null = null;
+  private optimizerHandles: { remove(): void }[] = [];
+  private snapshotAtForward = false;
+
+  constructor(model: Module, opts: ProbeOptions = {}) {
+    if (!(model instanceof Module)) throw new ValueError(OP, `expected a Module to watch, got ${model === null ? 'null' : typeof model}`);
+    this.model = model;
+    this.options = resolveProbeOptions(opts);
+    this.gen = new Generator(this.options.seed);
+    this.sopts = {
+      quantiles: this.options.quantiles,
+      quantileSample: this.options.quantileSample,
+      histogramBins: this.options.histogramBins,
+      histogramRange: this.options.histogramRange,
+      generator: this.gen,
+    };
+    const owner = new Map<Parameter, string>();
+    for (const [name, m] of model.namedModules()) {
+      for (const [, p] of m._ownParameters()) if (!owner.has(p)) owner.set(p, name);
+      const kind = layerKind(m);
+      if (!this.options.select(name, m, kind)) continue;
+      const handle = m.registerForwardHook((mod, inputs, output) => this.onForward(mod, inputs, output));
+      this.watched.push({ name, module: m, kind, handle });
+    }
+    if (this.watched.length === 0)
+      throw new ValueError(OP, `no module of ${model.constructor.name} matches the selection; select kinds such as ['linear', 'tanh'] or pass a function`);
+    for (const [name, p] of model.namedParameters()) {
+      const handle = p.requiresGrad ? registerHook(p, (g) => this.onParamGrad(p, g)) : null;
+      this.params.push({ name, layer: owner.get(p) ?? '', p, handle });
+    }
+    if (opts.optimizer) this.watchOptimizer(opts.optimizer);
+  }
+
+  /**
+   * Snapshot the weights right before the optimizer steps (on recorded steps), for ‖Δw‖/‖w‖.
+   * Optimizers without step hooks fall back to a snapshot at the first forward of the step.
+   */
+  private watchOptimizer(opt: OptimizerLike): void {
+    if (this.hookedOptimizer === opt) return;
+    for (const h of this.optimizerHandles) h.remove();
+    this.optimizerHandles = [];
+    this.hookedOptimizer = opt;
+    if (typeof opt.registerStepPreHook === 'function') {
+      this.snapshotAtForward = false;
+      this.optimizerHandles.push(
+        opt.registerStepPreHook(() => {
+          if (this.recording) this.takeSnapshot();
+        }),
+      );
+    } else this.snapshotAtForward = true;
+  }
+
+  private takeSnapshot(): void {
+    this.before = new Map(this.params.map(({ p }) => [p, p.data.slice()]));
+  }
+
+  /** Number of `step()` calls so far: the step the next forward pass belongs to. */
+  get stepIndex(): number {
+    return this.stepNo;
+  }
+
+  /** Whether the current step is recorded. */
+  get recording(): boolean {
+    return this.attached && this.stepNo % this.options.every === 0;
+  }
+
+  /** The watched modules: dotted name, class, kind. */
+  layers(): { name: string; type: string; kind: LayerKind }[] {
+    return this.watched.map((w) => ({ name: w.name, type: w.module.constructor.name, kind: w.kind }));
+  }
+
+  private onForward(mod: Module, inputs: unknown[], output: unknown): void {
+    if (this.busy || !this.recording || (!isGradEnabled() && !this.options.recordNoGrad)) return;
+    const w = this.watched.find((x) => x.module === mod);
+    if (!w) return;
+    const seen = this.pending.get(mod);
+    if (seen) {
+      seen.rec.calls++;
+      return;
+    }
+    if (this.before === null && this.snapshotAtForward) this.takeSnapshot();
+    this.busy = true;
+    try {
+      this.recordLayer(w, inputs, output);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private stats(t: Tensor, full: boolean): { m: Moments; s: TensorSummary } {
+    let c = this.cache.get(t.data);
+    if (!c) this.cache.set(t.data, (c = { m: moments(t) }));
+    if (!c.s) c.s = summarize(t, full ? this.sopts : { ...this.sopts, quantiles: false, histogramBins: 0 }, c.m);
+    return c as { m: Moments; s: TensorSummary };
+  }
+
+  private recordLayer(w: Watched, inputs: unknown[], output: unknown): void {
+    const out = firstTensor(output);
+    const inp = inputs[0] instanceof Tensor ? inputs[0] : null;
+    const rec: LayerRecord = { name: w.name, type: w.module.constructor.name, kind: w.kind, index: this.order++, calls: 1 };
+    const pend: Pending = { rec, gradHandle: null };
+    this.pending.set(w.module, pend);
+    if (out) {
+      const o = this.stats(out, true);
+      rec.output = o.s;
+      if (inp) {
+        const isAct = ACTIVATION_KINDS.includes(w.kind);
+        const i = isAct ? this.stats(inp, true) : { m: this.cache.get(inp.data)?.m ?? moments(inp), s: undefined };
+        if (!this.cache.has(inp.data)) this.cache.set(inp.data, { m: i.m });
+        if (i.s) rec.input = i.s;
+        if (i.m.variance > 0) rec.gain = o.m.variance / i.m.variance;
+      }
+      if (w.kind === 'tanh' || w.kind === 'sigmoid') rec.saturation = saturationShare(out, w.kind, this.options.saturation);
+      if (w.kind === 'relu' && out.ndim >= 1) rec.dead = deadUnitShare(out);
+      if (w.kind === 'recurrent' && out.ndim === 3) Object.assign(rec, timeProfile(out, (w.module as { batchFirst?: boolean }).batchFirst === true));
+      const j = this.options.jacobian;
+      if (j.enabled && this.stepNo % j.every === 0 && w.kind !== 'dropout') {
+        const msv = jacobianMsv(w.module, inputs, j.samples, this.gen);
+        if (msv !== null) rec.jacobian = msv;
+      }
+      if (this.options.grads && out.requiresGrad && isGradEnabled())
+        pend.gradHandle = registerHook(out, (g) => {
+          if (!this.attached) return;
+          rec.grad = summarize(g, { ...this.sopts, quantiles: false });
+        });
+    }
+  }
+
+  private onParamGrad(p: Parameter, g: Tensor): void {
+    if (!this.recording) return;
+    // Norm of the gradient .grad will hold after this contribution is accumulated: the norm
+    // before any clipping, correct under gradient accumulation too.
+    const old = p.grad && p.grad.data.length === g.data.length ? p.grad.data : null;
+    const d = g.data;
+    let s = 0;
+    if (old) for (let i = 0; i < d.length; i++) s += (old[i]! + d[i]!) ** 2;
+    else for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+    this.preClipSq.set(p, s);
+  }
+
+  /**
+   * Close the current step: call it once per training step, after `optimizer.step()`. Returns
+   * the step's record, or null when the step is not recorded.
+   */
+  step(info: ProbeStepInfo = {}): StepRecord | null {
+    if (!this.attached) throw new ValueError(OP, 'step() after detach(); create a new Probe to keep watching');
+    if (info === null || typeof info !== 'object') throw new ValueError(OP, 'step() takes { loss?, optimizer?, gradNorm? }');
+    let rec: StepRecord | null = null;
+    if (this.recording) rec = this.closeRecord(info);
+    if (info.optimizer) this.watchOptimizer(info.optimizer);
+    for (const p of this.pending.values()) p.gradHandle?.remove();
+    this.pending = new Map();
+    this.cache = new WeakMap();
+    this.before = null;
+    this.preClipSq = new Map();
+    this.order = 0;
+    this.stepNo++;
+    return rec;
+  }
+
+  private closeRecord(info: ProbeStepInfo): StepRecord {
+    const loss = toNumber(info.loss, 'loss');
+    const lr = info.optimizer ? info.optimizer.paramGroups.map((g) => Number(g.lr)) : [];
+    if (lr.some((x) => !Number.isFinite(x))) throw new ValueError(OP, 'optimizer.paramGroups[i].lr must be finite numbers');
+    const symmetry = this.records.length === 0 || this.stepNo % this.options.symmetryEvery === 0;
+    const weightLayers = new Set(this.watched.filter((w) => WEIGHT_KINDS.includes(w.kind)).map((w) => w.name));
+    let postSq = 0;
+    let anyGrad = false;
+    let preSq = 0;
+    const params: ParamRecord[] = this.params.map(({ name, layer, p }) => {
+      const d = p.data;
+      let ww = 0;
+      let bad = 0;
+      for (let i = 0; i < d.length; i++) {
+        const v = d[i]!;
+        if (v - v !== 0) bad++;
+        else ww += v * v;
+      }
+      const r: ParamRecord = { name, layer, shape: [...p.shape], norm: Math.sqrt(ww), gradNorm: null, update: null, nonFinite: bad, gradNonFinite: 0 };
+      const g = p.grad;
+      if (g) {
+        let gg = 0;
+        let gbad = 0;
+        for (let i = 0; i < g.data.length; i++) {
+          const v = g.data[i]!;
+          if (v - v !== 0) gbad++;
+          gg += v * v;
+        }
+        r.gradNorm = Math.sqrt(gg);
+        r.gradNonFinite = gbad;
+        postSq += gg;
+        anyGrad = true;
+        preSq += this.preClipSq.get(p) ?? gg;
+      }
+      const b = this.before?.get(p);
+      if (b && b.length === d.length) {
+        let dd = 0;
+        let bb = 0;
+        for (let i = 0; i < d.length; i++) {
+          const e = d[i]! - b[i]!;
+          dd += e * e;
+          bb += b[i]! * b[i]!;
+        }
+        r.update = bb > 0 ? Math.sqrt(dd / bb) : dd > 0 ? Infinity : 0;
+      }
+      if (symmetry && p.ndim >= 2 && p.shape[0]! >= 2 && weightLayers.has(layer)) r.duplicateRows = duplicateRows(p).share;
+      return r;
+    });
+    // No parameter moved: no optimizer step happened in between, so there is no update to report.
+    if (params.every((r) => r.update === null || r.update === 0)) for (const r of params) r.update = null;
+    const given = toNumber(info.gradNorm, 'gradNorm');
+    const rec: StepRecord = {
+      type: 'step',
+      step: this.stepNo,
+      loss,
+      lr,
+      gradNorm: given ?? (anyGrad ? Math.sqrt(preSq) : null),
+      gradNormClipped: anyGrad ? Math.sqrt(postSq) : null,
+      layers: [...this.pending.values()].map((p) => p.rec).sort((a, b) => a.index - b.index),
+      params,
+    };
+    this.records.push(rec);
+    if (this.records.length > this.options.maxRecords) this.records.splice(0, this.records.length - this.options.maxRecords);
+    this.options.onRecord?.(rec);
+    return rec;
+  }
+
+  /** Run the detectors over the records so far and explain the findings (default English). */
+  findings(opts: DetectorOptions & { lang?: Lang } = {}): Finding[] {
+    return explain(runDetectors(this.records, opts), opts.lang ?? 'en');
+  }
+
+  /** Remove every hook; the model is exactly as before the probe was attached. Idempotent. */
+  detach(): void {
+    if (!this.attached) return;
+    this.attached = false;
+    for (const w of this.watched) w.handle.remove();
+    for (const p of this.params) p.handle?.remove();
+    for (const p of this.pending.values()) p.gradHandle?.remove();
+    for (const h of this.optimizerHandles) h.remove();
+    this.optimizerHandles = [];
+    this.pending = new Map();
+    this.before = null;
+  }
+}
+
+function firstTensor(v: unknown): Tensor | null {
+  if (v instanceof Tensor) return v;
+  if (Array.isArray(v)) for (const x of v) if (x instanceof Tensor) return x;
+  return null;
+}
+
+function toNumber(v: Tensor | number | null | undefined, what: string): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number') return v;
+  if (v instanceof Tensor) {
+    if (v.data.length !== 1) throw new ValueError(OP, `step({ ${what} }) must be a scalar, got a tensor of ${v.data.length} elements`);
+    return v.data[0]!;
+  }
+  throw new ValueError(OP, `step({ ${what} }) must be a number or a scalar Tensor, got ${typeof v}`);
+}
+
+/** RMS of a [T, N, H] (or batch-first [N, T, H]) sequence at up to 64 evenly spaced time steps. */
+function timeProfile(out: Tensor, batchFirst: boolean): { timeRms: number[]; timeSteps: number[] } {
+  const [a, b, h] = out.shape as [number, number, number];
+  const T = batchFirst ? b : a;
+  const N = batchFirst ? a : b;
+  const picks = T <= 64 ? Array.from({ length: T }, (_, t) => t) : Array.from({ length: 64 }, (_, i) => Math.round((i * (T - 1)) / 63));
+  const d = out.data;
+  const timeRms = picks.map((t) => {
+    let s = 0;
+    for (let n = 0; n < N; n++) {
+      const o = batchFirst ? (n * T + t) * h : (t * N + n) * h;
+      for (let k = 0; k < h; k++) s += d[o + k]! * d[o + k]!;
+    }
+    return Math.sqrt(s / Math.max(1, N * h));
+  });
+  return { timeRms, timeSteps: picks };
+}
