@@ -71,6 +71,8 @@ interface Pending {
 
 const OP = 'Probe';
 
+export type { ProbeOptions };
+
 export class Probe {
   readonly model: Module;
   readonly options: ResolvedProbeOptions;

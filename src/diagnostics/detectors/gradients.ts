@@ -55,7 +55,8 @@ function gradientFinding(records: readonly StepRecord[], o: Resolved, dir: 'vani
       perLayerFactor: round(factor),
       depth: last.norms.length,
       gradNorms: last.norms.map((x) => round(x)),
-      threshold: dir === 'vanishing' ? th.ratio : th.ratio,
+      threshold: th.ratio,
+      lr: records[records.length - 1]!.lr[0] ?? NaN,
       ...networkContext(records[records.length - 1]!),
     },
   };
@@ -69,7 +70,8 @@ export function detectVanishing(records: readonly StepRecord[], o: Resolved): Ra
 export function detectExploding(records: readonly StepRecord[], o: Resolved): RawFinding[] {
   const th = o.exploding;
   if (!th || records.length === 0) return [];
-  const ctx = networkContext(records[records.length - 1]!);
+  const clipped = records.filter((r) => r.gradNorm !== null && r.gradNormClipped !== null && r.gradNormClipped < r.gradNorm * 0.999).length;
+  const ctx = { ...networkContext(records[records.length - 1]!), clipped: clipped > 0 ? 'yes' : 'no', lr: records[records.length - 1]!.lr[0] ?? NaN };
   // 1. non-finite gradients: the first record that has them, and where the backward pass met them first
   for (const r of records) {
     const badParams = r.params.filter((p) => p.gradNonFinite > 0);
@@ -124,7 +126,14 @@ export function detectExploding(records: readonly StepRecord[], o: Resolved): Ra
       severity: Number.isFinite(cumulative) && cumulative < th.critical ? 'warning' : 'critical',
       layers: [l.name],
       step: last.step,
-      evidence: { kind: 'time', perStepFactor: round(perStep), cumulative: round(cumulative), timeSteps: t[n]! + 1, jacobian: round(l.jacobian ?? NaN), ...ctx },
+      evidence: {
+        kind: 'time',
+        perStepFactor: round(perStep),
+        cumulative: round(cumulative),
+        timeSteps: t[n]! + 1,
+        jacobian: round(lastRecords(records, 1, (r) => r.layers.some((x) => x.name === l.name && x.jacobian !== undefined))[0]?.layers.find((x) => x.name === l.name)?.jacobian ?? NaN),
+        ...ctx,
+      },
     }];
   }
   return [];

@@ -1,7 +1,8 @@
 /**
- * Non-finite loss, activations or weights: the first record where one appears, and the first
- * layer (in forward order) whose output holds a NaN or ±Inf — where the trouble started, since
- * everything after it inherits the value.
+ * Non-finite loss, activations or weights: the first record where one appears, and where it
+ * appeared first within that step, in causal order: the input of the first layer, then the
+ * layers' outputs in forward order (the first one holding a NaN or ±Inf is where the trouble
+ * started: everything after inherits it), then the loss, then the weights after the update.
  */
 import type { StepRecord } from '../record/types.js';
 import type { Resolved } from './options.js';
@@ -13,11 +14,12 @@ export function detectNonFinite(records: readonly StepRecord[], o: Resolved): Ra
   for (const r of records) {
     const lossBad = r.loss !== null && !Number.isFinite(r.loss);
     const layers = [...r.layers].sort((a, b) => a.index - b.index);
+    const badInput = layers.length > 0 && nonFiniteCount(layers[0]!.input) > 0 ? layers[0]! : undefined;
     const firstLayer = layers.find((l) => nonFiniteCount(l.output) > 0);
-    const firstInput = layers.find((l) => nonFiniteCount(l.input) > 0);
     const badParams = r.params.filter((p) => p.nonFinite > 0);
-    if (!lossBad && !firstLayer && badParams.length === 0) continue;
-    const where = badParams.length > 0 ? badParams[0]!.layer : firstInput && firstInput.index <= (firstLayer?.index ?? Infinity) ? firstInput.name : firstLayer?.name;
+    if (!lossBad && !firstLayer && !badInput && badParams.length === 0) continue;
+    const source = badInput ? 'input' : firstLayer ? 'activations' : lossBad ? 'loss' : 'weights';
+    const where = badInput?.name ?? firstLayer?.name ?? (lossBad ? undefined : badParams[0]!.layer);
     return [{
       id: 'non-finite',
       severity: 'critical',
@@ -25,7 +27,7 @@ export function detectNonFinite(records: readonly StepRecord[], o: Resolved): Ra
       step: r.step,
       evidence: {
         loss: r.loss ?? NaN,
-        source: badParams.length > 0 ? 'weights' : firstInput && firstInput.index === layers[0]?.index && firstInput === firstLayer ? 'input' : firstLayer ? 'activations' : 'loss',
+        source,
         parameters: badParams.map((p) => p.name),
         nonFiniteWeights: badParams.reduce((s, p) => s + p.nonFinite, 0),
         nonFiniteOutputs: firstLayer ? nonFiniteCount(firstLayer.output) : 0,

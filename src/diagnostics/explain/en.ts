@@ -62,11 +62,16 @@ export const en: Explainer = {
         : kind === 'depth'
           ? `Here the gradient norm grows by a median factor of ${fmt(num(f, 'perLayerFactor'))} per layer, ${fmt(num(f, 'ratio'))}× over ${fmt(num(f, 'depth'))} layers.`
           : 'Large gradients make large steps, which make larger activations and larger gradients: once float32 overflows, NaN spreads through every weight.';
+    const clipped = str(f, 'clipped') === 'yes';
+    const clipNote = clipped
+      ? ' Gradient clipping is already active in this run: it keeps the steps bounded, but the cause is still there.'
+      : '';
+    const clip = { text: 'Clip the global gradient norm before each optimizer step', code: CODE.clip };
     return {
       message,
-      explanation: `${JAC} ${why}`,
+      explanation: `${JAC} ${why}${clipNote}`,
       remedies: [
-        { text: 'Clip the global gradient norm before each optimizer step', code: CODE.clip },
+        ...(clipped ? [] : [clip]),
         { text: 'Lower the learning rate (try 10× smaller)', code: CODE.lr(num(f, 'lr') / 10) },
         ...(rnn ? [{ text: 'Initialize the recurrent matrix orthogonally (spectral radius 1)', code: CODE.orthogonalHh }] : []),
         ...initRemedies(str(f, 'activation')),

@@ -66,11 +66,16 @@ export const fr: Explainer = {
         : kind === 'depth'
           ? `Ici, la norme du gradient est multipliée par un facteur médian de ${fmt(num(f, 'perLayerFactor'))} à chaque couche, soit ${fmt(num(f, 'ratio'))} sur ${num(f, 'depth')} couches.`
           : 'De grands gradients font de grands pas, qui produisent de plus grandes activations et de plus grands gradients : dès que le float32 déborde, les NaN envahissent tous les poids.';
+    const clipped = str(f, 'clipped') === 'yes';
+    const clipNote = clipped
+      ? ' L’écrêtage du gradient est déjà actif dans cette exécution : il borne les pas, mais la cause demeure.'
+      : '';
+    const clip = { text: 'Écrêter la norme globale du gradient avant chaque pas de l’optimiseur', code: CODE.clip };
     return {
       message,
-      explanation: `${JAC} ${why}`,
+      explanation: `${JAC} ${why}${clipNote}`,
       remedies: [
-        { text: 'Écrêter la norme globale du gradient avant chaque pas de l’optimiseur', code: CODE.clip },
+        ...(clipped ? [] : [clip]),
         { text: 'Baisser le taux d’apprentissage (essayer 10 fois plus petit)', code: CODE.lr(num(f, 'lr') / 10) },
         ...(rnn ? [{ text: 'Initialiser la matrice récurrente de façon orthogonale (rayon spectral 1)', code: CODE.orthogonalHh }] : []),
         ...initRemedies(str(f, 'activation')),
