@@ -18,3 +18,6 @@ export * as optim from './optim/index.js';
 export { Module, Parameter } from './nn/index.js';
 /** Checkpoints in the safetensors format, on bytes (Node file helpers: `gradlab/node`). */
 export * as safetensors from './io/safetensors.js';
+/** The doctor: probes, detectors, explanations, diagnosis, run records (docs/doctor.md). */
+export * as doctor from './diagnostics/index.js';
+export { Probe, diagnose } from './diagnostics/index.js';
