@@ -42,6 +42,3 @@ export const VARIANTS: Variant[] = [
     },
   },
 ];
-
-/** The configuration the ratios are computed for (the fastest gradlab). */
-export const REFERENCE = VARIANTS.filter((v) => v.available).at(-1)!.name;

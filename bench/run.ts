@@ -8,7 +8,6 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machine } from './env.js';
 import { benchGemm } from './gemm.js';
-import { REFERENCE } from './gradlab.js';
 import { setQuick, QUICK } from './measure.js';
 import { benchSteps } from './steps.js';
 import { renderMarkdown, renderText, type Row } from './table.js';
@@ -20,6 +19,7 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split('
 const want = (s: string): boolean => !only || only.includes(s);
 
 const rows: Row[] = [];
+const loadBefore = process.getBuiltinModule('node:os').loadavg()[0]!;
 const notes: string[] = [];
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -63,7 +63,7 @@ if (want('torch')) {
   if (t.note) notes.push(t.note);
 }
 
-const text = renderText(rows, REFERENCE);
+const text = renderText(rows, 'best');
 console.log(text);
 for (const n of notes) console.log(`note: ${n}`);
 
@@ -73,13 +73,13 @@ const md = [
   '',
   `Written by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
   '',
-  `- Machine: ${m.cpu}, ${m.cores} cores; Node ${m.node}`,
+  `- Machine: ${m.cpu}, ${m.cores} cores; Node ${m.node}; 1-min load average ${loadBefore.toFixed(1)} at start, ${process.getBuiltinModule('node:os').loadavg()[0]!.toFixed(1)} at end (above ~0.5 other processes shared the cores and all figures are pessimistic; compare within a run)`,
   `- TensorFlow.js: ${tf ? `${tf.version} (${tf.backends.join(', ')})` : 'not available'}; PyTorch: ${torchVersion ?? 'not run'}`,
   `- Figures: median over repetitions after warm-up${QUICK ? ' (quick run: few repetitions)' : ''}. GEMM in GFLOP/s (higher is better), steps in ms (lower is better).`,
-  `- ×peer columns: speed-up of **${REFERENCE}** over that peer (> 1: gradlab is faster).`,
+  '- ×peer columns: speed-up of the fastest gradlab configuration for that line over that peer (> 1: gradlab is faster).',
   '- A training step is zero-grad, forward, softmax cross-entropy, backward and a plain SGD update.',
   '',
-  renderMarkdown(rows, REFERENCE),
+  renderMarkdown(rows, 'best'),
   ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
 ].join('\n');
 const out = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

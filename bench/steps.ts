@@ -31,7 +31,9 @@ export async function benchSteps(tf: TfHandle | null): Promise<Row[]> {
       for (const c of STEP_CASES) {
         try {
           const step = tfStep(tf.tf, c);
-          const ms = measureSync(step, opts(b === 'cpu' && c.width === 512) );
+          // TF.js cpu needs seconds per CNN step: fewer repetitions there
+          const o = b === 'cpu' && c.kind === 'cnn' ? { warmup: 1, minReps: QUICK ? 1 : 3, minTimeMs: 0 } : opts(b === 'cpu' && c.width === 512);
+          const ms = measureSync(step, o);
           rows.push({ section: SECTION, workload: c.name, impl: `TF.js ${b}`, value: ms, unit: 'ms' });
         } catch (e) {
           const msg = (e as Error).message.split('\n')[0]!.slice(0, 120);

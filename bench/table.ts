@@ -28,8 +28,9 @@ interface Grid {
 }
 
 /**
- * One grid per section: a line per workload, a column per implementation, then the speed-up of
- * `reference` (the best gradlab) over every peer.
+ * One grid per section: a line per workload, a column per implementation, then the speed-up over
+ * every peer of `reference`, or of the fastest gradlab configuration for that workload when
+ * `reference` is 'best'.
  */
 function grid(rows: Row[], section: string, reference: string): Grid {
   const rs = rows.filter((r) => r.section === section);
@@ -40,7 +41,9 @@ function grid(rows: Row[], section: string, reference: string): Grid {
   const header = ['workload', ...impls.map((i) => `${i} (${unit})`), ...peers.map((p) => `×${p}`)];
   const lines = workloads.map((w) => {
     const get = (i: string): Row | undefined => rs.find((r) => r.workload === w && r.impl === i);
-    const ours = get(reference)?.value ?? null;
+    const gradlab = impls.filter((i) => i.startsWith('gradlab')).map((i) => get(i)?.value ?? null).filter((v): v is number => v !== null);
+    const best = gradlab.length ? (unit === 'ms' ? Math.min(...gradlab) : Math.max(...gradlab)) : null;
+    const ours = reference === 'best' ? best : get(reference)?.value ?? null;
     return [
       w,
       ...impls.map((i) => fmt(get(i)?.value ?? null, unit)),
