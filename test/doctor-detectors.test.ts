@@ -163,7 +163,7 @@ describe('RNN with recurrent spectral radius 1.5 (ReLU), unrolled 50 steps', () 
     const m = new Net();
     noGrad(() => m.rnn.weightsOf(0).wHh.data.set(eye(32).mul(1.5).data)); // IRNN scaled: spectral radius 1.5
     const opt = new optim.SGD(m.parameters(), { lr: 1e-3 });
-    const probe = new Probe(m, { optimizer: opt });
+    const probe = new Probe(m, { optimizer: opt, every: 1 });
     const g = new Generator(1);
     for (let s = 0; s < 4; s++) {
       const x = randn([50, 8, 4], { generator: g });
@@ -209,7 +209,7 @@ describe('update-to-weight ratio', () => {
     manualSeed(3);
     const m = nn.mlp({ inFeatures: 64, hidden: [128, 128, 128], outFeatures: 10, activation: 'relu', init: 'kaimingNormal' });
     const opt = new optim.Adam(m.parameters(), { lr });
-    const probe = new Probe(m, { optimizer: opt });
+    const probe = new Probe(m, { optimizer: opt, every: 1 });
     const g = new Generator(1);
     for (let s = 0; s < 8; s++) {
       const x = randn([64, 64], { generator: g });

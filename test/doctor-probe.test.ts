@@ -112,7 +112,7 @@ describe('Probe: statistics equal direct computation', () => {
   it('the Jacobian estimate matches tr(JJᵀ)/dim(out): ΣW²/out for Linear, mean (1−y²)² for tanh', () => {
     const model = smallNet(3);
     const seen = capture(model);
-    const probe = new Probe(model, { jacobian: { samples: 64 } });
+    const probe = new Probe(model, { jacobian: { samples: 64, batch: 64 } });
     const [x, y] = batch(4, 64);
     crossEntropy(model.forward(x) as Tensor, y).backward();
     const rec = probe.step()!;
@@ -140,7 +140,7 @@ describe('Probe: attaching and detaching leaves training bit-identical', () => {
   }
   function train(m: Module, withProbe: boolean): { losses: number[]; state: Float32Array[] } {
     const opt = new optim.Adam(m.parameters(), { lr: 1e-2 });
-    const probe = withProbe ? new Probe(m, { jacobian: { every: 1, samples: 2 }, symmetryEvery: 1 }) : null;
+    const probe = withProbe ? new Probe(m, { every: 1, jacobian: { every: 1, samples: 2 }, symmetryEvery: 1 }) : null;
     const losses: number[] = [];
     manualSeed(5); // dropout masks come from the default generator
     for (let s = 0; s < 4; s++) {
@@ -239,7 +239,7 @@ describe('Probe: options', () => {
 
   it('its records are valid run-record lines', () => {
     const m = smallNet(6);
-    const probe = new Probe(m);
+    const probe = new Probe(m, { every: 1 });
     const w = new RunRecordWriter({ seed: 6, probe: probe.options.kinds });
     let text = w.header();
     for (let s = 0; s < 3; s++) {

@@ -30,10 +30,20 @@ function rawForward(m: Module): ((...a: unknown[]) => unknown) | null {
   return typeof f === 'function' ? (f as (...a: unknown[]) => unknown) : null;
 }
 
-/** Mean over `samples` random v of ‖vᵀJ‖²/‖v‖²; null when the layer's input is not differentiable. */
-export function jacobianMsv(m: Module, args: readonly unknown[], samples: number, gen: Generator): number | null {
-  const x0 = args[0];
+/**
+ * Mean over `samples` random v of ‖vᵀJ‖²/‖v‖²; null when the layer's input is not
+ * differentiable. With `rows`, only the first `rows` samples of the batch (dim 0) are used — for
+ * layers that treat samples independently the per-sample Jacobians are the same, so this only
+ * trades variance for time.
+ */
+export function jacobianMsv(m: Module, args: readonly unknown[], samples: number, gen: Generator, rows = Infinity): number | null {
+  let x0 = args[0];
   if (!(x0 instanceof Tensor) || x0.data.length === 0) return null;
+  if (x0.ndim >= 2 && x0.shape[0]! > rows) {
+    const per = x0.data.length / x0.shape[0]!;
+    x0 = new Tensor(x0.data.subarray(0, rows * per), [rows, ...x0.shape.slice(1)]);
+  }
+  const xIn = x0 as Tensor;
   const impl = rawForward(m);
   if (!impl) return null;
   const params = m.parameters();
@@ -45,7 +55,7 @@ export function jacobianMsv(m: Module, args: readonly unknown[], samples: number
   try {
     for (const p of params) p.requiresGrad = false;
     return enableGrad(() => {
-      const x = new Tensor(x0.data, x0.shape, true);
+      const x = new Tensor(xIn.data, xIn.shape, true);
       const rest = args.slice(1).map((a) => (a instanceof Tensor ? new Tensor(a.data, a.shape) : a));
       const y = firstTensor(impl.apply(m, [x, ...rest]));
       if (!y || !y.requiresGrad || y.data.length === 0) return null;

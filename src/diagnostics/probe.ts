@@ -87,12 +87,15 @@ export class Probe {
   private order = 0;
   private cache = new WeakMap<Float32Array, { m: Moments; s?: TensorSummary }>();
   private before: Map<Parameter, Float32Array> | null = null;
-  private preClipSq = new Map<Parameter, number>();
+  /** Per parameter: its gradient's squared norm before clipping, or the gradient to measure. */
+  private preClip = new Map<Parameter, number | Tensor>();
   private busy = false;
   private attached = true;
   private hookedOptimizer: OptimizerLike | null = null;
   private optimizerHandles: { remove(): void }[] = [];
   private snapshotAtForward = false;
+  /** Snapshot buffers kept between steps (no allocation per recorded step). */
+  private spare = new Map<Parameter, Float32Array>();
 
   constructor(model: Module, opts: ProbeOptions = {}) {
     if (!(model instanceof Module)) throw new ValueError(OP, `expected a Module to watch, got ${model === null ? 'null' : typeof model}`);
@@ -143,7 +146,18 @@ export class Probe {
   }
 
   private takeSnapshot(): void {
-    this.before = new Map(this.params.map(({ p }) => [p, p.data.slice()]));
+    const prev = this.spare;
+    this.before = new Map(
+      this.params.map(({ p }) => {
+        const buf = prev.get(p);
+        if (buf && buf.length === p.data.length) {
+          buf.set(p.data);
+          return [p, buf];
+        }
+        return [p, p.data.slice()];
+      }),
+    );
+    this.spare = this.before;
   }
 
   /** Number of `step()` calls so far: the step the next forward pass belongs to. */
@@ -207,7 +221,8 @@ export class Probe {
       if (w.kind === 'recurrent' && out.ndim === 3) Object.assign(rec, timeProfile(out, (w.module as { batchFirst?: boolean }).batchFirst === true));
       const j = this.options.jacobian;
       if (j.enabled && this.stepNo % j.every === 0 && w.kind !== 'dropout') {
-        const msv = jacobianMsv(w.module, inputs, j.samples, this.gen);
+        const perSample = ['linear', 'conv', 'tanh', 'sigmoid', 'relu', 'activation'].includes(w.kind);
+        const msv = jacobianMsv(w.module, inputs, j.samples, this.gen, perSample ? j.batch : Infinity);
         if (msv !== null) rec.jacobian = msv;
       }
       if (this.options.grads && out.requiresGrad && isGradEnabled())
@@ -220,14 +235,20 @@ export class Probe {
 
   private onParamGrad(p: Parameter, g: Tensor): void {
     if (!this.recording) return;
-    // Norm of the gradient .grad will hold after this contribution is accumulated: the norm
-    // before any clipping, correct under gradient accumulation too.
+    // The norm the gradient will have once accumulated into .grad — the norm before any clipping.
+    // Usually .grad is empty and becomes a copy of g: keep g and measure it only if needed.
     const old = p.grad && p.grad.data.length === g.data.length ? p.grad.data : null;
+    if (!old) {
+      this.preClip.set(p, g);
+      return;
+    }
     const d = g.data;
     let s = 0;
-    if (old) for (let i = 0; i < d.length; i++) s += (old[i]! + d[i]!) ** 2;
-    else for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
-    this.preClipSq.set(p, s);
+    for (let i = 0; i < d.length; i++) {
+      const v = old[i]! + d[i]!;
+      s += v * v;
+    }
+    this.preClip.set(p, s);
   }
 
   /**
@@ -244,7 +265,7 @@ export class Probe {
     this.pending = new Map();
     this.cache = new WeakMap();
     this.before = null;
-    this.preClipSq = new Map();
+    this.preClip = new Map();
     this.order = 0;
     this.stepNo++;
     return rec;
@@ -259,48 +280,54 @@ export class Probe {
     let postSq = 0;
     let anyGrad = false;
     let preSq = 0;
+    const given = toNumber(info.gradNorm, 'gradNorm');
     const params: ParamRecord[] = this.params.map(({ name, layer, p }) => {
+      // one fused pass: weight norm, non-finite counts, gradient norm, update
       const d = p.data;
+      const g = p.grad && p.grad.data.length === d.length ? p.grad.data : null;
+      const b = this.before?.get(p);
+      const prev = b && b.length === d.length ? b : null;
       let ww = 0;
       let bad = 0;
+      let gg = 0;
+      let gbad = 0;
+      let dd = 0;
+      let bb = 0;
       for (let i = 0; i < d.length; i++) {
         const v = d[i]!;
         if (v - v !== 0) bad++;
         else ww += v * v;
+        if (g) {
+          const q = g[i]!;
+          if (q - q !== 0) gbad++;
+          gg += q * q;
+        }
+        if (prev) {
+          const w0 = prev[i]!;
+          const e = v - w0;
+          dd += e * e;
+          bb += w0 * w0;
+        }
       }
       const r: ParamRecord = { name, layer, shape: [...p.shape], norm: Math.sqrt(ww), gradNorm: null, update: null, nonFinite: bad, gradNonFinite: 0 };
-      const g = p.grad;
       if (g) {
-        let gg = 0;
-        let gbad = 0;
-        for (let i = 0; i < g.data.length; i++) {
-          const v = g.data[i]!;
-          if (v - v !== 0) gbad++;
-          gg += v * v;
-        }
         r.gradNorm = Math.sqrt(gg);
         r.gradNonFinite = gbad;
         postSq += gg;
         anyGrad = true;
-        preSq += this.preClipSq.get(p) ?? gg;
-      }
-      const b = this.before?.get(p);
-      if (b && b.length === d.length) {
-        let dd = 0;
-        let bb = 0;
-        for (let i = 0; i < d.length; i++) {
-          const e = d[i]! - b[i]!;
-          dd += e * e;
-          bb += b[i]! * b[i]!;
+        if (given === null) {
+          const pc = this.preClip.get(p);
+          if (typeof pc === 'number') preSq += pc;
+          else if (pc && p.grad!._version !== 0) preSq += sumSq(pc.data); // modified since backward (clipped)
+          else preSq += gg; // untouched since backward: before = after
         }
-        r.update = bb > 0 ? Math.sqrt(dd / bb) : dd > 0 ? Infinity : 0;
       }
+      if (prev) r.update = bb > 0 ? Math.sqrt(dd / bb) : dd > 0 ? Infinity : 0;
       if (symmetry && p.ndim >= 2 && p.shape[0]! >= 2 && weightLayers.has(layer)) r.duplicateRows = duplicateRows(p).share;
       return r;
     });
     // No parameter moved: no optimizer step happened in between, so there is no update to report.
     if (params.every((r) => r.update === null || r.update === 0)) for (const r of params) r.update = null;
-    const given = toNumber(info.gradNorm, 'gradNorm');
     const rec: StepRecord = {
       type: 'step',
       step: this.stepNo,
@@ -333,7 +360,14 @@ export class Probe {
     this.optimizerHandles = [];
     this.pending = new Map();
     this.before = null;
+    this.spare = new Map();
   }
+}
+
+function sumSq(d: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+  return s;
 }
 
 function firstTensor(v: unknown): Tensor | null {

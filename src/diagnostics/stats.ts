@@ -51,6 +51,8 @@ export interface QuantileOptions {
   maxExact?: number;
   /** Generator for the sampling (default: a fresh `Generator(0)`, so results repeat). */
   generator?: Generator;
+  /** The number of finite values when already known (saves a pass). */
+  finite?: number;
 }
 
 export interface Quantiles {
@@ -66,6 +68,8 @@ export interface HistogramOptions {
   bins?: number;
   /** 'adaptive' (finite min..max, default) or a fixed [lo, hi]. */
   range?: 'adaptive' | readonly [number, number];
+  /** The finite min and max when already known (adaptive range only): saves a pass. */
+  extremes?: readonly [number, number];
 }
 
 export interface Histogram {
@@ -92,6 +96,55 @@ function describe(x: unknown): string {
 /** Mean, variance, extremes and non-finite counts, in float64. */
 export function moments(x: Values): Moments {
   const d = valuesOf(x, 'moments');
+  const n = d.length;
+  // Fast path: one pass for the sum and extremes; a finite sum means every value is finite (a
+  // float64 sum of float32 values cannot overflow).
+  let s = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let zeros = 0;
+  for (let i = 0; i < n; i++) {
+    const v = d[i]!;
+    s += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v === 0) zeros++;
+  }
+  if (s - s === 0) {
+    const mean = n > 0 ? s / n : NaN;
+    let ss = 0;
+    let sq = 0;
+    for (let i = 0; i < n; i++) {
+      const v = d[i]!;
+      const c = v - mean;
+      ss += c * c;
+      sq += v * v;
+    }
+    return finish(n, n, mean, n > 0 ? ss / n : NaN, sq, min, max, zeros, 0, 0, 0);
+  }
+  return momentsSlow(d);
+}
+
+function finish(n: number, fin: number, mean: number, variance: number, sq: number, min: number, max: number, zeros: number, nan: number, posInf: number, negInf: number): Moments {
+  return {
+    count: n,
+    finite: fin,
+    mean,
+    variance,
+    std: Math.sqrt(variance),
+    rms: fin > 0 ? Math.sqrt(sq / fin) : NaN,
+    norm: Math.sqrt(sq),
+    min: fin > 0 ? min : NaN,
+    max: fin > 0 ? max : NaN,
+    zeros: n > 0 ? zeros / n : 0,
+    nan,
+    posInf,
+    negInf,
+  };
+}
+
+/** The careful path: some values are NaN or ±Inf; moments over the finite ones. */
+function momentsSlow(d: Float32Array | Float64Array): Moments {
   const n = d.length;
   let s = 0;
   let fin = 0;
@@ -124,22 +177,7 @@ export function moments(x: Values): Moments {
       ss += c * c;
       sq += v * v;
     }
-  const variance = fin > 0 ? ss / fin : NaN;
-  return {
-    count: n,
-    finite: fin,
-    mean,
-    variance,
-    std: Math.sqrt(variance),
-    rms: fin > 0 ? Math.sqrt(sq / fin) : NaN,
-    norm: Math.sqrt(sq),
-    min: fin > 0 ? min : NaN,
-    max: fin > 0 ? max : NaN,
-    zeros: n > 0 ? zeros / n : 0,
-    nan,
-    posInf: pinf,
-    negInf: ninf,
-  };
+  return finish(n, fin, mean, fin > 0 ? ss / fin : NaN, sq, min, max, zeros, nan, pinf, ninf);
 }
 
 /** Euclidean norm in float64 (non-finite values propagate, as in PyTorch's `norm`). */
@@ -188,20 +226,25 @@ export function quantiles(x: Values, opts: QuantileOptions = {}): Quantiles {
   if (!Number.isInteger(maxExact) || maxExact < 1)
     throw new ValueError('quantiles', `maxExact must be a positive integer, got ${maxExact}`);
   let fin = 0;
-  for (let i = 0; i < d.length; i++) if (d[i]! - d[i]! === 0) fin++;
+  if (opts.finite !== undefined) fin = opts.finite;
+  else for (let i = 0; i < d.length; i++) if (d[i]! - d[i]! === 0) fin++;
   let buf: Float32Array | Float64Array;
   let exact = true;
   if (fin <= maxExact) {
     buf = d instanceof Float64Array ? new Float64Array(fin) : new Float32Array(fin);
-    let k = 0;
-    for (let i = 0; i < d.length; i++) if (d[i]! - d[i]! === 0) buf[k++] = d[i]!;
+    if (fin === d.length) buf.set(d);
+    else {
+      let k = 0;
+      for (let i = 0; i < d.length; i++) if (d[i]! - d[i]! === 0) buf[k++] = d[i]!;
+    }
   } else {
     exact = false;
     const g = opts.generator ?? new Generator(0);
     buf = d instanceof Float64Array ? new Float64Array(maxExact) : new Float32Array(maxExact);
     const n = d.length;
+    const scale = n / 4294967296;
     for (let k = 0; k < maxExact; ) {
-      const v = d[Math.floor(g.random() * n)]!;
+      const v = d[Math.floor(g.nextUint32() * scale)]!;
       if (v - v === 0) buf[k++] = v;
     }
   }
@@ -218,7 +261,13 @@ export function histogram(x: Values, opts: HistogramOptions = {}): Histogram {
   const range = opts.range ?? 'adaptive';
   let lo: number;
   let hi: number;
-  if (range === 'adaptive') {
+  if (range === 'adaptive' && opts.extremes && opts.extremes[0] <= opts.extremes[1]) {
+    [lo, hi] = opts.extremes;
+    if (lo === hi) {
+      lo -= 0.5;
+      hi += 0.5;
+    }
+  } else if (range === 'adaptive') {
     lo = Infinity;
     hi = -Infinity;
     for (let i = 0; i < d.length; i++) {
@@ -239,20 +288,20 @@ export function histogram(x: Values, opts: HistogramOptions = {}): Histogram {
       throw new ValueError('histogram', `range must be 'adaptive' or a finite [lo, hi] with lo < hi, got ${JSON.stringify(range)}`);
     [lo, hi] = range as [number, number];
   }
-  const counts = new Array<number>(bins).fill(0);
+  const c = new Float64Array(bins);
   let under = 0;
   let over = 0;
   const scale = bins / (hi - lo);
+  const last = bins - 1;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    if (v - v !== 0) continue;
-    if (v < lo) under++;
-    else if (v > hi) over++;
-    else {
-      let b = Math.floor((v - lo) * scale);
-      if (b >= bins) b = bins - 1;
-      counts[b]!++;
-    }
+    if (v >= lo && v <= hi) {
+      const b = ((v - lo) * scale) | 0;
+      c[b > last ? last : b]!++;
+    } else if (v - v !== 0) continue; // NaN and ±Inf are never binned
+    else if (v < lo) under++;
+    else over++;
   }
+  const counts = Array.from(c);
   return { lo, hi, counts, under, over };
 }

@@ -36,7 +36,7 @@ export function fromMoments(m: Moments): TensorSummary {
 export function summarize(t: Tensor, opts: SummaryOptions, m: Moments = moments(t)): TensorSummary {
   const s = fromMoments(m);
   if (m.finite > 0 && opts.quantiles !== false)
-    s.quantiles = quantiles(t, { levels: opts.quantiles, maxExact: opts.quantileSample, generator: opts.generator });
-  if (m.finite > 0 && opts.histogramBins > 0) s.histogram = histogram(t, { bins: opts.histogramBins, range: opts.histogramRange });
+    s.quantiles = quantiles(t, { levels: opts.quantiles, maxExact: opts.quantileSample, generator: opts.generator, finite: m.finite });
+  if (m.finite > 0 && opts.histogramBins > 0) s.histogram = histogram(t, { bins: opts.histogramBins, range: opts.histogramRange, extremes: [m.min, m.max] });
   return s;
 }
