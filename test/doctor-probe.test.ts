@@ -95,6 +95,24 @@ describe('Probe: statistics equal direct computation', () => {
     expect(rec.params[0]!.duplicateRows).toBe(0);
   });
 
+  it('an optimizer first passed to step() is watched from the next recorded step on', () => {
+    const model = smallNet(7);
+    const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const probe = new Probe(model, { every: 1 });
+    const updates: (number | null)[] = [];
+    for (let s = 0; s < 3; s++) {
+      const [x, y] = batch(s);
+      opt.zeroGrad();
+      const loss = crossEntropy(model.forward(x) as Tensor, y);
+      loss.backward();
+      opt.step();
+      updates.push(probe.step({ loss, optimizer: opt })!.params[0]!.update);
+    }
+    expect(updates[0]).toBeNull();
+    expect(updates[1]).toBeGreaterThan(0);
+    expect(updates[2]).toBeGreaterThan(0);
+  });
+
   it('the pre-clip norm is measured by the probe itself when not passed, also under accumulation', () => {
     const model = smallNet(2);
     const probe = new Probe(model);
