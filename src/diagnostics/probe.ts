@@ -34,10 +34,11 @@ import type { Parameter } from '../nn/parameter.js';
 import { ACTIVATION_KINDS, WEIGHT_KINDS, layerKind } from './layer-kind.js';
 import { jacobianMsv } from './jacobian.js';
 import { resolveProbeOptions, type ProbeOptions, type ResolvedProbeOptions } from './probe-options.js';
-import type { LayerKind, LayerRecord, ParamRecord, StepRecord, TensorSummary } from './record/types.js';
+import type { LayerKind, LayerRecord, StepRecord, TensorSummary } from './record/types.js';
 import { moments, type Moments } from './stats.js';
 import { summarize, type SummaryOptions } from './summary.js';
-import { deadUnitShare, duplicateRows, saturationShare } from './unit-stats.js';
+import { deadUnitShare, saturationShare } from './unit-stats.js';
+import { paramRecords, timeProfile } from './probe-params.js';
 import type { Finding } from './detectors/types.js';
 import { runDetectors, type DetectorOptions } from './detectors/index.js';
 import { explain, type Lang } from './explain/index.js';
@@ -277,55 +278,9 @@ export class Probe {
     if (lr.some((x) => !Number.isFinite(x))) throw new ValueError(OP, 'optimizer.paramGroups[i].lr must be finite numbers');
     const symmetry = this.records.length === 0 || this.stepNo % this.options.symmetryEvery === 0;
     const weightLayers = new Set(this.watched.filter((w) => WEIGHT_KINDS.includes(w.kind)).map((w) => w.name));
-    let postSq = 0;
-    let anyGrad = false;
-    let preSq = 0;
     const given = toNumber(info.gradNorm, 'gradNorm');
-    const params: ParamRecord[] = this.params.map(({ name, layer, p }) => {
-      // one fused pass: weight norm, non-finite counts, gradient norm, update
-      const d = p.data;
-      const g = p.grad && p.grad.data.length === d.length ? p.grad.data : null;
-      const b = this.before?.get(p);
-      const prev = b && b.length === d.length ? b : null;
-      let ww = 0;
-      let bad = 0;
-      let gg = 0;
-      let gbad = 0;
-      let dd = 0;
-      let bb = 0;
-      for (let i = 0; i < d.length; i++) {
-        const v = d[i]!;
-        if (v - v !== 0) bad++;
-        else ww += v * v;
-        if (g) {
-          const q = g[i]!;
-          if (q - q !== 0) gbad++;
-          gg += q * q;
-        }
-        if (prev) {
-          const w0 = prev[i]!;
-          const e = v - w0;
-          dd += e * e;
-          bb += w0 * w0;
-        }
-      }
-      const r: ParamRecord = { name, layer, shape: [...p.shape], norm: Math.sqrt(ww), gradNorm: null, update: null, nonFinite: bad, gradNonFinite: 0 };
-      if (g) {
-        r.gradNorm = Math.sqrt(gg);
-        r.gradNonFinite = gbad;
-        postSq += gg;
-        anyGrad = true;
-        if (given === null) {
-          const pc = this.preClip.get(p);
-          if (typeof pc === 'number') preSq += pc;
-          else if (pc && p.grad!._version !== 0) preSq += sumSq(pc.data); // modified since backward (clipped)
-          else preSq += gg; // untouched since backward: before = after
-        }
-      }
-      if (prev) r.update = bb > 0 ? Math.sqrt(dd / bb) : dd > 0 ? Infinity : 0;
-      if (symmetry && p.ndim >= 2 && p.shape[0]! >= 2 && weightLayers.has(layer)) r.duplicateRows = duplicateRows(p).share;
-      return r;
-    });
+    const stats = paramRecords(this.params, this.before, this.preClip, given === null, symmetry, weightLayers);
+    const { params, postSq, preSq, anyGrad } = stats;
     // No parameter moved: no optimizer step happened in between, so there is no update to report.
     if (params.every((r) => r.update === null || r.update === 0)) for (const r of params) r.update = null;
     const rec: StepRecord = {
@@ -364,12 +319,6 @@ export class Probe {
   }
 }
 
-function sumSq(d: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
-  return s;
-}
-
 function firstTensor(v: unknown): Tensor | null {
   if (v instanceof Tensor) return v;
   if (Array.isArray(v)) for (const x of v) if (x instanceof Tensor) return x;
@@ -384,22 +333,4 @@ function toNumber(v: Tensor | number | null | undefined, what: string): number |
     return v.data[0]!;
   }
   throw new ValueError(OP, `step({ ${what} }) must be a number or a scalar Tensor, got ${typeof v}`);
-}
-
-/** RMS of a [T, N, H] (or batch-first [N, T, H]) sequence at up to 64 evenly spaced time steps. */
-function timeProfile(out: Tensor, batchFirst: boolean): { timeRms: number[]; timeSteps: number[] } {
-  const [a, b, h] = out.shape as [number, number, number];
-  const T = batchFirst ? b : a;
-  const N = batchFirst ? a : b;
-  const picks = T <= 64 ? Array.from({ length: T }, (_, t) => t) : Array.from({ length: 64 }, (_, i) => Math.round((i * (T - 1)) / 63));
-  const d = out.data;
-  const timeRms = picks.map((t) => {
-    let s = 0;
-    for (let n = 0; n < N; n++) {
-      const o = batchFirst ? (n * T + t) * h : (t * N + n) * h;
-      for (let k = 0; k < h; k++) s += d[o + k]! * d[o + k]!;
-    }
-    return Math.sqrt(s / Math.max(1, N * h));
-  });
-  return { timeRms, timeSteps: picks };
 }
