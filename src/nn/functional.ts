@@ -25,7 +25,7 @@ export { softmax, logSoftmax } from '../ops/softmax.js';
 export { linear } from '../ops/linear.js';
 export { conv1d, conv2d, convTranspose2d } from '../ops/conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from '../ops/pool.js';
-export { dropout } from '../ops/dropout.js';
+export { dropout, dropout2d } from '../ops/dropout.js';
 export {
   crossEntropy,
   nllLoss,
