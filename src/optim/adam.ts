@@ -1,5 +1,6 @@
 import { ValueError } from '../tensor/errors.js';
 import { Optimizer, buffer, checkBool, checkNonNegative, stateOf, type ParamGroup, type Params } from './optimizer.js';
+import { adamStep } from './kernels.js';
 
 export interface AdamOptions {
   /** Learning rate; default 1e-3. */
@@ -75,19 +76,7 @@ export class Adam extends Optimizer<AdamOptions> {
       const stepSize = lr / (1 - b1 ** step);
       const bc2Sqrt = Math.sqrt(1 - b2 ** step);
       const decay = decoupled ? 1 - lr * wd : 1;
-      for (let i = 0; i < w.length; i++) {
-        let d = maximize ? -g[i]! : g[i]!;
-        if (decoupled) w[i] = w[i]! * decay;
-        else if (wd !== 0) d += wd * w[i]!;
-        m[i] = b1 * m[i]! + (1 - b1) * d;
-        v[i] = b2 * v[i]! + (1 - b2) * d * d;
-        let vi = v[i]!;
-        if (vmax) {
-          if (vi > vmax[i]! || vi !== vi) vmax[i] = vi;
-          vi = vmax[i]!;
-        }
-        w[i] = w[i]! - (stepSize * m[i]!) / (Math.sqrt(vi) / bc2Sqrt + eps);
-      }
+      adamStep(w, g, m, v, vmax, maximize ? -1 : 1, decay, decoupled ? 0 : wd, b1, b2, stepSize, bc2Sqrt, eps);
       p._version++;
     }
   }

@@ -1,4 +1,5 @@
 import { ValueError } from '../tensor/errors.js';
+import { sgdMomentum, sgdPlain } from './kernels.js';
 import { Optimizer, buffer, checkBool, checkNonNegative, stateOf, type ParamGroup, type Params } from './optimizer.js';
 
 export interface SGDOptions {
@@ -58,24 +59,14 @@ export class SGD extends Optimizer<SGDOptions> {
       if (!g) continue;
       const w = p.data;
       const st = stateOf(this.state, p);
+      const sign = maximize ? -1 : 1;
       if (momentum === 0) {
         if (!('momentumBuffer' in st)) st.momentumBuffer = null;
-        for (let i = 0; i < w.length; i++) {
-          let d = maximize ? -g[i]! : g[i]!;
-          if (wd !== 0) d += wd * w[i]!;
-          w[i] = w[i]! - lr * d;
-        }
+        sgdPlain(w, g, lr, sign, wd);
       } else {
         const fresh = !st.momentumBuffer;
         const b = buffer(st, 'momentumBuffer', p);
-        for (let i = 0; i < w.length; i++) {
-          let d = maximize ? -g[i]! : g[i]!;
-          if (wd !== 0) d += wd * w[i]!;
-          const bi = fresh ? d : momentum * b[i]! + (1 - dampening) * d;
-          b[i] = bi;
-          d = nesterov ? d + momentum * b[i]! : b[i]!;
-          w[i] = w[i]! - lr * d;
-        }
+        sgdMomentum(w, g, b, lr, sign, wd, momentum, dampening, nesterov, fresh);
       }
       p._version++;
     }
