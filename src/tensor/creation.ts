@@ -131,7 +131,7 @@ export function randn(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
   const s = shapeOf(shape, 'randn');
   const g = opts.generator ?? defaultGenerator;
   const d = new Float32Array(numel(s));
-  for (let i = 0; i < d.length; i++) d[i] = g.normal();
+  g.fillNormal(d, 0, 1);
   return new Tensor(d, s, opts.requiresGrad ?? false);
 }
 

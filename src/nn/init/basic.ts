@@ -30,8 +30,7 @@ export function uniform_<T extends Tensor>(t: T, a = 0, b = 1, opts: GeneratorOp
   if (a > b) throw new ValueError('uniform_', `expects a [a, b) range with a <= b, but found a=${a} > b=${b}; swap the bounds`);
   const g = opts.generator ?? defaultGenerator;
   const d = t.data;
-  const w = b - a;
-  for (let i = 0; i < d.length; i++) d[i] = a + w * g.random();
+  g.fillUniform(d, a, b);
   return touched(t);
 }
 
@@ -42,7 +41,7 @@ export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts: Generat
   if (std < 0) throw new ValueError('normal_', `expects std >= 0, but found std=${std}`);
   const g = opts.generator ?? defaultGenerator;
   const d = t.data;
-  for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();
+  g.fillNormal(d, mean, std);
   return touched(t);
 }
 
