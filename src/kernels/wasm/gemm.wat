@@ -176,13 +176,13 @@
   ;; ---------------------------------------------------------------------------------------------
   ;; gemm: the rows [i0,i1) × columns [j0,j1) of C = op(A)·op(B) (+ C when acc).
   ;; A: M×K (or K×M when ta), B: K×N (or N×K when tb), C: M×N, row-major, byte pointers.
-  ;; pA/pB: packing scratch (MC·KC and KC·NC floats), tmp: 128 bytes. K-blocking is fixed, so
-  ;; every element of C is computed the same way whatever range a thread is given.
+  ;; pA/pB: packing scratch (MC·KC and KC·NC floats), tmp: 128 bytes. K-blocking depends on K
+  ;; only, so every element of C is computed the same way whatever range a thread is given.
   (func (export "gemm") (param $ta i32) (param $tb i32) (param $M i32) (param $N i32) (param $K i32)
       (param $A i32) (param $B i32) (param $C i32) (param $acc i32)
       (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32)
       (param $pA i32) (param $pB i32) (param $tmp i32)
-    (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
+    (local $kb i32) (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
     (local $jr i32) (local $ir i32) (local $w i32) (local $h i32) (local $add i32)
     (local $asl i32) (local $ask i32) (local $bsl i32) (local $bsk i32) (local $ldc i32)
     ;; lane/step strides of op(A) (lanes = rows i) and op(B) (lanes = columns j), in elements
@@ -207,6 +207,10 @@
               (local.set $ir (i32.add (local.get $ir) (i32.const 1)))
               (br $Z)))))
         (return)))
+    ;; K blocks: the fewest of at most 256 steps, of equal length rounded up to a multiple of 4
+    ;; (784 = 4×196, not 3×256 + 16: a short block pays a whole pass over C and its own packing)
+    (local.set $kb (i32.div_u (i32.add (local.get $K) (i32.const 255)) (i32.const 256)))
+    (local.set $kb (i32.and (i32.add (i32.div_u (i32.add (local.get $K) (i32.sub (local.get $kb) (i32.const 1))) (local.get $kb)) (i32.const 3)) (i32.const -4)))
     (local.set $jc (local.get $j0))
     (block $jdone (loop $JC
       (br_if $jdone (i32.ge_u (local.get $jc) (local.get $j1)))
@@ -216,7 +220,7 @@
       (block $pdone (loop $PC
         (br_if $pdone (i32.ge_u (local.get $pc) (local.get $K)))
         (local.set $kc (i32.sub (local.get $K) (local.get $pc)))
-        (if (i32.gt_u (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+        (if (i32.gt_u (local.get $kc) (local.get $kb)) (then (local.set $kc (local.get $kb))))
         (local.set $add (i32.or (local.get $acc) (i32.ne (local.get $pc) (i32.const 0))))
         ;; pack op(B)[pc:pc+kc, jc:jc+nc] into 8-wide panels
         (local.set $jr (i32.const 0))
