@@ -68,3 +68,19 @@ describe('core autograd', () => {
     expect(x.grad).toBeNull();
   });
 });
+
+describe('relu kernels on special values (branch-free bit patterns)', () => {
+  it('matches the float definitions for ±0, ±Inf, NaN, subnormals', async () => {
+    const { relu, reluBackward } = await import('../src/ops/unary.js');
+    const vals = [1, -1, 0, -0, NaN, Infinity, -Infinity, 1e-40, -1e-40, 3.5, -2.25];
+    const x = tensor(vals);
+    const y = relu(x);
+    vals.forEach((v, i) => {
+      const want = v > 0 || Number.isNaN(v) ? Math.fround(v) : 0;
+      expect(Object.is(y.data[i], want) || (Number.isNaN(want) && Number.isNaN(y.data[i]!))).toBe(true);
+    });
+    const g = tensor(vals.map((_, i) => i + 1));
+    const gx = reluBackward(g, x); // any y, incl. negatives and -0
+    vals.forEach((v, i) => expect(gx.data[i]).toBe(Math.fround(v) <= 0 ? 0 : i + 1));
+  });
+});

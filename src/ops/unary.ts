@@ -133,15 +133,41 @@ function sigmoidBackwardCoef(y: Tensor): Tensor {
 }
 
 /** max(x, 0); NaN stays NaN (as in PyTorch). */
+const i32 = (a: Float32Array): Int32Array => new Int32Array(a.buffer, a.byteOffset, a.length);
+
+/**
+ * max(x, 0) with NaN passed through, on the float32 bit patterns: a data-dependent branch per
+ * element mispredicts half the time on zero-mean data (~3× slower). A negative non-NaN pattern
+ * (sign bit set, magnitude ≤ 0x7f800000) becomes +0.
+ */
+function reluKernel(x: Float32Array, y: Float32Array): void {
+  const s = i32(x);
+  const d = i32(y);
+  for (let i = 0; i < d.length; i++) {
+    const b = s[i]!;
+    const nan = (0x7f800000 - (b & 0x7fffffff)) >> 31;
+    d[i] = b & ~((b >> 31) & ~nan);
+  }
+}
+
+/** g where y ≠ +0 (y is a relu output: +0, positive or NaN), else 0, branch-free on bit patterns. */
+function reluBackwardKernel(g: Float32Array, y: Float32Array, out: Float32Array): void {
+  const gb = i32(g);
+  const yb = i32(y);
+  const d = i32(out);
+  for (let i = 0; i < d.length; i++) {
+    const b = yb[i]!;
+    // b > 0 as an int: positive floats and positive NaNs; negative patterns (−0, negative NaN) are
+    // handled as the float comparison y <= 0 would: −0 → 0, NaN → pass.
+    const keep = ((b | -b) >> 31) & ~(((b >> 31) & ~((0x7f800000 - (b & 0x7fffffff)) >> 31)));
+    d[i] = gb[i]! & keep;
+  }
+}
+
 export function relu(a: TensorLike): Tensor {
   const x = asTensor(a, 'relu');
   const y = alloc(x);
-  const s = x.data;
-  const d = y.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = s[i]!;
-    d[i] = v > 0 || v !== v ? v : 0;
-  }
+  reluKernel(x.data, y.data);
   return record(y, 'relu', [x], (g) => [reluBackward(g, y)]);
 }
 
@@ -151,9 +177,6 @@ export function relu(a: TensorLike): Tensor {
  */
 export function reluBackward(g: Tensor, y: Tensor): Tensor {
   const out = alloc(y);
-  const gd = g.data;
-  const yd = y.data;
-  const d = out.data;
-  for (let i = 0; i < d.length; i++) d[i] = yd[i]! <= 0 ? 0 : gd[i]!;
+  reluBackwardKernel(g.data, y.data, out.data);
   return record(out, 'reluBackward', [g, y], (gg) => [g.requiresGrad ? reluBackward(gg, y) : null, null]);
 }
