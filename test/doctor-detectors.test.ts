@@ -297,3 +297,26 @@ describe('explanations', () => {
     expect(runDetectors([], { saturation: false })).toEqual([]);
   });
 });
+
+describe('findings that explain each other', () => {
+  it('small updates caused by saturated units are not blamed on the learning rate', () => {
+    manualSeed(21);
+    const m = nn.mlp({ inFeatures: 32, hidden: [64, 64, 64], outFeatures: 4, activation: 'tanh', init: { normal: 0.6 } });
+    const opt = new optim.SGD(m.parameters(), { lr: 1e-7 });
+    const probe = new Probe(m, { every: 1, optimizer: opt });
+    const x = randn([16, 32]);
+    const y = randint(0, 4, [16]);
+    for (let s = 0; s < 3; s++) {
+      opt.zeroGrad();
+      const loss = crossEntropy(m.forward(x) as Tensor, y);
+      loss.backward();
+      opt.step();
+      probe.step({ loss, optimizer: opt });
+    }
+    probe.detach();
+    expect(ids(probe.findings())).toContain('saturation');
+    expect(ids(probe.findings())).not.toContain('update-ratio-low');
+    // the low ratio is real: with the saturation detector off, it is reported
+    expect(ids(probe.findings({ saturation: false, vanishing: false, variance: false }))).toContain('update-ratio-low');
+  });
+});
