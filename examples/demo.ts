@@ -87,7 +87,8 @@ function printFindings(findings: readonly Finding[]): void {
 
 console.log(`gradlab demo — ${depth} tanh layers of width ${width}, batch ${batch}, inputs N(0,1), SGD lr ${lr}, ${steps} steps, seed ${seed}\n`);
 for (const [label, init] of INITS) {
-  process.stdout.write(`── init ${label} ─ building and training…`);
+  const tty = process.stdout.isTTY === true;
+  if (tty) process.stdout.write(`── init ${label} ─ building and training…`);
   manualSeed(seed);
   const model = nn.mlp({ inFeatures: width, hidden: Array(depth).fill(width), outFeatures: 10, activation: 'tanh', init });
   const opt = new optim.SGD(model.parameters(), { lr });
@@ -107,7 +108,7 @@ for (const [label, init] of INITS) {
     loss = l.item();
   }
   const ms = (performance.now() - t0) / steps;
-  process.stdout.write(`\r── init ${label} ─ loss ${loss.toFixed(4)} after ${steps} steps (${ms.toFixed(0)} ms/step incl. probe)\n`);
+  process.stdout.write(`${tty ? '\r\x1b[K' : ''}── init ${label} ─ loss ${loss.toFixed(4)} after ${steps} steps (${ms.toFixed(0)} ms/step incl. probe)\n`);
   printLayers(first!);
   printFindings(probe.findings({ lang }));
   probe.detach();
