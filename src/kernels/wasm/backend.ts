@@ -70,35 +70,51 @@ export class WasmBackend implements Backend {
     const pB = pA + align(M * K * 4);
     const pC = pB + align(K * N * 4);
     if (!k.ensure(pC + M * N * 4)) throw new RangeError(`gemm: ${M}×${K}·${K}×${N} exceeds the WebAssembly memory limit; use setBackend('portable')`);
-    const heap = k.heapF32;
-    heap.set(A.subarray(aOff, aOff + M * K), pA >> 2);
-    heap.set(B.subarray(bOff, bOff + K * N), pB >> 2);
-    if (accumulate) heap.set(C.subarray(cOff, cOff + M * N), pC >> 2);
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
     const acc = accumulate ? 1 : 0;
+    const copyIn = (): void => {
+      const heap = k.heapF32;
+      heap.set(A.subarray(aOff, aOff + M * K), pA >> 2);
+      heap.set(B.subarray(bOff, bOff + K * N), pB >> 2);
+      if (accumulate) heap.set(C.subarray(cOff, cOff + M * N), pC >> 2);
+    };
     if (T === 1) {
+      copyIn();
       k.exports.gemm(ta, tb, M, N, K, pA, pB, pC, acc, 0, M, 0, N, PACK_OFFSET, PACK_OFFSET + PACK_A_BYTES, TMP_OFFSET);
-    } else {
-      const jobs: number[][] = [];
-      const byCols = Math.ceil(N / NR) >= Math.ceil(M / MR);
-      const extent = byCols ? N : M;
-      const tile = byCols ? NR : MR;
-      const per = Math.ceil(Math.ceil(extent / tile) / T) * tile;
-      for (let t = 0; t < T; t++) {
-        const lo = Math.min(extent, t * per);
-        const hi = Math.min(extent, lo + per);
-        if (lo >= hi) break;
-        const base = PACK_OFFSET + t * PACK_BYTES;
-        jobs.push([
-          ta, tb, M, N, K, pA, pB, pC, acc,
-          byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N,
-          base, base + PACK_A_BYTES, TMP_OFFSET + t * 128,
-        ]);
-      }
-      this.pool!.run(jobs);
+      C.set(k.heapF32.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
+      return;
     }
-    C.set(k.heapF32.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
+    // one range of whole micro-tiles per thread, by columns or by rows (whichever has more tiles)
+    const jobs: number[][] = [];
+    const byCols = Math.ceil(N / NR) >= Math.ceil(M / MR);
+    const extent = byCols ? N : M;
+    const tile = byCols ? NR : MR;
+    const per = Math.ceil(Math.ceil(extent / tile) / T) * tile;
+    for (let t = 0; t < T; t++) {
+      const lo = Math.min(extent, t * per);
+      const hi = Math.min(extent, lo + per);
+      if (lo >= hi) break;
+      const base = PACK_OFFSET + t * PACK_BYTES;
+      jobs.push([
+        ta, tb, M, N, K, pA, pB, pC, acc,
+        byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N,
+        base, base + PACK_A_BYTES, TMP_OFFSET + t * 128,
+      ]);
+    }
+    // C's rows [r0,r1) × columns [c0,c1) back to the caller
+    const copyOut = (r0: number, r1: number, c0: number, c1: number): void => {
+      const heap = k.heapF32;
+      const h = pC >> 2;
+      if (c0 === 0 && c1 === N) C.set(heap.subarray(h + r0 * N, h + r1 * N), cOff + r0 * N);
+      else for (let r = r0; r < r1; r++) C.set(heap.subarray(h + r * N + c0, h + r * N + c1), cOff + r * N + c0);
+    };
+    const own = byCols ? [0, M, 0, per] : [0, per, 0, N];
+    // workers wake while the operands are copied in; this thread copies its own share of C out
+    // while they finish theirs
+    this.pool!.run(jobs, copyIn, () => copyOut(own[0]!, Math.min(M, own[1]!), own[2]!, Math.min(N, own[3]!)));
+    if (byCols) copyOut(0, M, Math.min(N, per), N);
+    else copyOut(Math.min(M, per), M, 0, N);
   }
 
   private geometry(g: ConvGeometry): void {

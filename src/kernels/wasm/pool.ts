@@ -12,7 +12,7 @@
  */
 import { ValueError } from '../../tensor/errors.js';
 import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, type WasmKernels } from './instance.js';
-import { DONE_WORD, SLOT_BASE, SLOT_WORDS, WORKER_SOURCE } from './worker-source.js';
+import { DONE_WORD, GO_OFFSET, SLOT_BASE, SLOT_WORDS, WORKER_SOURCE } from './worker-source.js';
 
 export interface PoolWorker {
   post(msg: unknown): void;
@@ -82,6 +82,7 @@ export class KernelPool {
       const s = SLOT_BASE + index * SLOT_WORDS;
       Atomics.store(this.ctrl, s + 1, 0);
       Atomics.store(this.ctrl, s + 2, 0);
+      Atomics.store(this.ctrl, s + GO_OFFSET, Atomics.load(this.ctrl, s));
       const worker = host.spawn(WORKER_SOURCE);
       worker.post({
         module: this.k.module,
@@ -92,6 +93,7 @@ export class KernelPool {
         slotBase: SLOT_BASE,
         slotWords: SLOT_WORDS,
         done: DONE_WORD,
+        go: GO_OFFSET,
         spin: SPIN,
       });
       this.slots.push({ worker, index });
@@ -120,11 +122,14 @@ export class KernelPool {
 
   /**
    * Run gemm jobs: `jobs[0]` on this thread, `jobs[1…]` on workers 0…; each job is the 16
-   * arguments of the `gemm` export. Returns after all have finished.
+   * arguments of the `gemm` export. The workers are woken first, then `prepare` (which puts the
+   * operands in place) runs while they wake up; `own` runs after this thread's share, while the
+   * workers may still be busy. Returns after all jobs have finished, also when one throws.
    */
-  run(jobs: number[][]): void {
+  run(jobs: number[][], prepare?: () => void, own?: () => void): void {
     const ctrl = this.ctrl;
     const nw = jobs.length - 1;
+    const slots: number[] = [];
     Atomics.store(ctrl, DONE_WORD, 0);
     for (let w = 0; w < nw; w++) {
       const s = SLOT_BASE + this.slots[w]!.index * SLOT_WORDS;
@@ -132,13 +137,27 @@ export class KernelPool {
       for (let a = 0; a < 16; a++) ctrl[s + 3 + a] = job[a]!;
       Atomics.add(ctrl, s, 1);
       Atomics.notify(ctrl, s, 1);
+      slots.push(s);
     }
-    const j = jobs[0]!;
     let err: unknown = null;
     try {
-      this.k.exports.gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+      prepare?.();
     } catch (e) {
       err = e;
+    }
+    // release the workers (also after a failed prepare: they must finish before memory is reused)
+    for (const s of slots) {
+      Atomics.store(ctrl, s + GO_OFFSET, Atomics.load(ctrl, s));
+      Atomics.notify(ctrl, s + GO_OFFSET, 1);
+    }
+    const j = jobs[0]!;
+    if (err === null) {
+      try {
+        this.k.exports.gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+        own?.();
+      } catch (e) {
+        err = e;
+      }
     }
     let spins = 0;
     const block = host?.canBlock ?? false;
@@ -147,8 +166,7 @@ export class KernelPool {
       if (d >= nw) break;
       if (block && ++spins > SPIN) Atomics.wait(ctrl, DONE_WORD, d, 50);
     }
-    for (let w = 0; w < nw; w++) {
-      const s = SLOT_BASE + this.slots[w]!.index * SLOT_WORDS;
+    for (const s of slots) {
       if (Atomics.load(ctrl, s + 2) !== 0) {
         Atomics.store(ctrl, s + 2, 0);
         err ??= new Error('gemm: a worker thread failed');

@@ -5,11 +5,15 @@
  * `(${WORKER_SOURCE})(listen)` where `listen(cb)` delivers the one init message.
  *
  * Protocol, on Int32 words of the shared control block (see pool.ts): each worker owns a slot of
- * SLOT_WORDS words: [0] generation (bumped by the main thread to start a job), [1] ready flag,
- * [2] error flag, [3…18] the 16 arguments of the `gemm` export. Word DONE counts finished jobs.
- * The worker spins briefly on its generation word, then sleeps in Atomics.wait.
+ * SLOT_WORDS words: [0] generation (bumped by the main thread to wake the worker for a job),
+ * [1] ready flag, [2] error flag, [3…18] the 16 arguments of the `gemm` export, [GO_OFFSET] the
+ * generation whose operands are in place (set by the main thread once it has copied them, so
+ * waking overlaps the copy). Word DONE counts finished jobs. The worker spins briefly on each
+ * word, then sleeps in Atomics.wait.
  */
 export const SLOT_WORDS = 32;
+/** Slot word holding the generation whose operands are ready. */
+export const GO_OFFSET = 19;
 export const DONE_WORD = 0;
 /** Slots start after a 64-word header. */
 export const SLOT_BASE = 64;
@@ -36,6 +40,15 @@ export const WORKER_SOURCE = `function gradlabKernelWorker(listen) {
         }
       }
       seen = Atomics.load(ctrl, s);
+      spins = 0;
+      for (;;) {
+        var go = Atomics.load(ctrl, s + msg.go);
+        if (go === seen) break;
+        if (++spins > msg.spin) {
+          Atomics.wait(ctrl, s + msg.go, go);
+          spins = 0;
+        }
+      }
       try {
         gemm(ctrl[s + 3], ctrl[s + 4], ctrl[s + 5], ctrl[s + 6], ctrl[s + 7], ctrl[s + 8], ctrl[s + 9], ctrl[s + 10],
           ctrl[s + 11], ctrl[s + 12], ctrl[s + 13], ctrl[s + 14], ctrl[s + 15], ctrl[s + 16], ctrl[s + 17], ctrl[s + 18]);
