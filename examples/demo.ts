@@ -7,10 +7,14 @@
  *   npm run demo                       # defaults
  *   npm run demo -- --lang fr          # explanations in French
  *   npm run demo -- --width 1024 --steps 5 --seed 3
+ *   npm run demo -- --record runs         # also write one run record (JSON Lines) per init
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { F, Probe, manualSeed, nn, optim, randint, randn, type Tensor } from '../src/index.js';
 import type { Finding, LayerRecord, StepRecord } from '../src/diagnostics/index.js';
+import { RunRecordFile } from '../src/node/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,11 +25,12 @@ const { values: args } = parseArgs({
     lr: { type: 'string', default: '0.01' },
     seed: { type: 'string', default: '0' },
     lang: { type: 'string', default: 'en' },
+    record: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  console.log('usage: npm run demo -- [--width 4096] [--depth 6] [--batch 16] [--steps 3] [--lr 0.01] [--seed 0] [--lang en|fr]');
+  console.log('usage: npm run demo -- [--width 4096] [--depth 6] [--batch 16] [--steps 3] [--lr 0.01] [--seed 0] [--lang en|fr] [--record DIR]');
   process.exit(0);
 }
 const int = (name: keyof typeof args, min: number): number => {
@@ -48,11 +53,12 @@ if (!(lr > 0)) {
   process.exit(2);
 }
 
-const INITS: [string, nn.WeightInit][] = [
-  ['N(0, 0.01²)', { normal: 0.01 }],
-  ['N(0, 0.05²)', { normal: 0.05 }],
-  ['Xavier normal', 'xavierNormal'],
+const INITS: [string, string, nn.WeightInit][] = [
+  ['N(0, 0.01²)', 'normal-0.01', { normal: 0.01 }],
+  ['N(0, 0.05²)', 'normal-0.05', { normal: 0.05 }],
+  ['Xavier normal', 'xavier-normal', 'xavierNormal'],
 ];
+if (args.record !== undefined) mkdirSync(args.record, { recursive: true });
 
 const BARS = ' ▁▂▃▄▅▆▇█';
 function sparkline(counts: readonly number[]): string {
@@ -86,13 +92,23 @@ function printFindings(findings: readonly Finding[]): void {
 }
 
 console.log(`gradlab demo — ${depth} tanh layers of width ${width}, batch ${batch}, inputs N(0,1), SGD lr ${lr}, ${steps} steps, seed ${seed}\n`);
-for (const [label, init] of INITS) {
+for (const [label, slug, init] of INITS) {
   const tty = process.stdout.isTTY === true;
   if (tty) process.stdout.write(`── init ${label} ─ building and training…`);
   manualSeed(seed);
   const model = nn.mlp({ inFeatures: width, hidden: Array(depth).fill(width), outFeatures: 10, activation: 'tanh', init });
   const opt = new optim.SGD(model.parameters(), { lr });
-  const probe = new Probe(model, { every: 1, histogramRange: [-1, 1], histogramBins: 24, optimizer: opt });
+  const file =
+    args.record === undefined
+      ? null
+      : new RunRecordFile(join(args.record, `demo-${slug}.jsonl`), {
+          seed,
+          spec: { experiment: 'lecture-tanh-mlp', depth, width, batch, steps, lr, init, activation: 'tanh', optimizer: 'SGD' },
+        });
+  const probe = new Probe(model, {
+    every: 1, histogramRange: [-1, 1], histogramBins: 24, optimizer: opt,
+    ...(file ? { onRecord: (r: StepRecord) => file.step(r) } : {}),
+  });
   const x: Tensor = randn([batch, width]);
   const y: Tensor = randint(0, 10, [batch]);
   let first: StepRecord | null = null;
@@ -110,7 +126,13 @@ for (const [label, init] of INITS) {
   const ms = (performance.now() - t0) / steps;
   process.stdout.write(`${tty ? '\r\x1b[K' : ''}── init ${label} ─ loss ${loss.toFixed(4)} after ${steps} steps (${ms.toFixed(0)} ms/step incl. probe)\n`);
   printLayers(first!);
-  printFindings(probe.findings({ lang }));
+  const findings = probe.findings({ lang });
+  printFindings(findings);
   probe.detach();
+  if (file) {
+    for (const f of findings) file.finding(f);
+    file.end('completed');
+    console.log(`  run record: ${file.path}`);
+  }
   console.log('');
 }

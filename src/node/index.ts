@@ -3,3 +3,4 @@
  */
 export * from './atomic-write.js';
 export * from './checkpoint.js';
+export * from './run-record-file.js';
