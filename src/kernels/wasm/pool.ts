@@ -12,7 +12,7 @@
  */
 import { ValueError } from '../../tensor/errors.js';
 import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, type WasmKernels } from './instance.js';
-import { DONE_WORD, GO_OFFSET, SLOT_BASE, SLOT_WORDS, WORKER_SOURCE } from './worker-source.js';
+import { CLAIM_OFFSET, DONE_WORD, GO_OFFSET, SLOT_BASE, SLOT_WORDS, WORKER_SOURCE } from './worker-source.js';
 
 export interface PoolWorker {
   post(msg: unknown): void;
@@ -83,6 +83,7 @@ export class KernelPool {
       Atomics.store(this.ctrl, s + 1, 0);
       Atomics.store(this.ctrl, s + 2, 0);
       Atomics.store(this.ctrl, s + GO_OFFSET, Atomics.load(this.ctrl, s));
+      Atomics.store(this.ctrl, s + CLAIM_OFFSET, Atomics.load(this.ctrl, s));
       const worker = host.spawn(WORKER_SOURCE);
       worker.post({
         module: this.k.module,
@@ -94,6 +95,7 @@ export class KernelPool {
         slotWords: SLOT_WORDS,
         done: DONE_WORD,
         go: GO_OFFSET,
+        claim: CLAIM_OFFSET,
         spin: SPIN,
       });
       this.slots.push({ worker, index });
@@ -124,18 +126,20 @@ export class KernelPool {
    * Run gemm jobs: `jobs[0]` on this thread, `jobs[1…]` on workers 0…; each job is the 16
    * arguments of the `gemm` export. The workers are woken first, then `prepare` (which puts the
    * operands in place) runs while they wake up; `own` runs after this thread's share, while the
-   * workers may still be busy. Returns after all jobs have finished, also when one throws.
+   * workers may still be busy. A job whose worker has not started by then is run here instead.
+   * Returns after all jobs have finished, also when one throws.
    */
   run(jobs: number[][], prepare?: () => void, own?: () => void): void {
     const ctrl = this.ctrl;
     const nw = jobs.length - 1;
     const slots: number[] = [];
+    const gens: number[] = [];
     Atomics.store(ctrl, DONE_WORD, 0);
     for (let w = 0; w < nw; w++) {
       const s = SLOT_BASE + this.slots[w]!.index * SLOT_WORDS;
       const job = jobs[w + 1]!;
       for (let a = 0; a < 16; a++) ctrl[s + 3 + a] = job[a]!;
-      Atomics.add(ctrl, s, 1);
+      gens.push((Atomics.add(ctrl, s, 1) + 1) | 0);
       Atomics.notify(ctrl, s, 1);
       slots.push(s);
     }
@@ -146,24 +150,41 @@ export class KernelPool {
       err = e;
     }
     // release the workers (also after a failed prepare: they must finish before memory is reused)
-    for (const s of slots) {
-      Atomics.store(ctrl, s + GO_OFFSET, Atomics.load(ctrl, s));
-      Atomics.notify(ctrl, s + GO_OFFSET, 1);
+    for (let w = 0; w < nw; w++) {
+      Atomics.store(ctrl, slots[w]! + GO_OFFSET, gens[w]!);
+      Atomics.notify(ctrl, slots[w]! + GO_OFFSET, 1);
     }
-    const j = jobs[0]!;
+    const gemm = this.k.exports.gemm;
+    const runHere = (j: number[]): void =>
+      gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
     if (err === null) {
       try {
-        this.k.exports.gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+        runHere(jobs[0]!);
         own?.();
       } catch (e) {
         err = e;
+      }
+    }
+    // take over the jobs no worker has claimed yet (every element is computed the same way
+    // whichever thread runs its range, so this changes no bit)
+    let claimed = nw;
+    for (let w = 0; w < nw; w++) {
+      const g = gens[w]!;
+      if (Atomics.compareExchange(ctrl, slots[w]! + CLAIM_OFFSET, (g - 1) | 0, g) !== ((g - 1) | 0)) continue;
+      claimed--;
+      if (err === null) {
+        try {
+          runHere(jobs[w + 1]!);
+        } catch (e) {
+          err = e;
+        }
       }
     }
     let spins = 0;
     const block = host?.canBlock ?? false;
     for (;;) {
       const d = Atomics.load(ctrl, DONE_WORD);
-      if (d >= nw) break;
+      if (d >= claimed) break;
       if (block && ++spins > SPIN) Atomics.wait(ctrl, DONE_WORD, d, 50);
     }
     for (const s of slots) {

@@ -5,15 +5,20 @@
  * `(${WORKER_SOURCE})(listen)` where `listen(cb)` delivers the one init message.
  *
  * Protocol, on Int32 words of the shared control block (see pool.ts): each worker owns a slot of
- * SLOT_WORDS words: [0] generation (bumped by the main thread to wake the worker for a job),
- * [1] ready flag, [2] error flag, [3…18] the 16 arguments of the `gemm` export, [GO_OFFSET] the
- * generation whose operands are in place (set by the main thread once it has copied them, so
- * waking overlaps the copy). Word DONE counts finished jobs. The worker spins briefly on each
- * word, then sleeps in Atomics.wait.
+ * SLOT_WORDS words: [0] generation (bumped by the main thread to announce a job and wake the
+ * worker), [1] ready flag, [2] error flag, [3…18] the 16 arguments of the `gemm` export,
+ * [GO_OFFSET] the generation whose operands are in place (set once the main thread has copied
+ * them, so waking overlaps the copy), [CLAIM_OFFSET] the last generation claimed. A job of
+ * generation g is run by whoever moves CLAIM from g-1 to g first: the worker, or the main thread
+ * when it has finished its own share and the worker has not started yet (a worker descheduled on
+ * a busy machine then costs no waiting). Word DONE counts jobs finished by workers. The worker
+ * spins briefly, then sleeps in Atomics.wait.
  */
 export const SLOT_WORDS = 32;
 /** Slot word holding the generation whose operands are ready. */
 export const GO_OFFSET = 19;
+/** Slot word holding the last generation claimed (by the worker or by the main thread). */
+export const CLAIM_OFFSET = 20;
 export const DONE_WORD = 0;
 /** Slots start after a 64-word header. */
 export const SLOT_BASE = 64;
@@ -28,27 +33,25 @@ export const WORKER_SOURCE = `function gradlabKernelWorker(listen) {
     var gemm = inst.exports.gemm;
     var ctrl = new Int32Array(msg.memory.buffer, msg.ctrlOffset, msg.ctrlWords);
     var s = msg.slotBase + msg.slot * msg.slotWords;
-    var seen = Atomics.load(ctrl, s);
+    var last = Atomics.load(ctrl, s + msg.go);
     Atomics.store(ctrl, s + 1, 1);
     Atomics.notify(ctrl, s + 1);
     for (;;) {
       var spins = 0;
-      while (Atomics.load(ctrl, s) === seen) {
-        if (++spins > msg.spin) {
-          Atomics.wait(ctrl, s, seen);
-          spins = 0;
-        }
-      }
-      seen = Atomics.load(ctrl, s);
-      spins = 0;
+      var go;
       for (;;) {
-        var go = Atomics.load(ctrl, s + msg.go);
-        if (go === seen) break;
+        go = Atomics.load(ctrl, s + msg.go);
+        if (go !== last) break;
         if (++spins > msg.spin) {
-          Atomics.wait(ctrl, s + msg.go, go);
+          // nothing announced: sleep until the generation moves; announced: until operands are in
+          var gen = Atomics.load(ctrl, s);
+          if (gen === last) Atomics.wait(ctrl, s, last);
+          else Atomics.wait(ctrl, s + msg.go, last);
           spins = 0;
         }
       }
+      last = go;
+      if (Atomics.compareExchange(ctrl, s + msg.claim, (go - 1) | 0, go) !== ((go - 1) | 0)) continue;
       try {
         gemm(ctrl[s + 3], ctrl[s + 4], ctrl[s + 5], ctrl[s + 6], ctrl[s + 7], ctrl[s + 8], ctrl[s + 9], ctrl[s + 10],
           ctrl[s + 11], ctrl[s + 12], ctrl[s + 13], ctrl[s + 14], ctrl[s + 15], ctrl[s + 16], ctrl[s + 17], ctrl[s + 18]);
