@@ -4,8 +4,8 @@
  * A stand-in worker host whose workers report ready but never run anything forces that path.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { setNumThreads, setWorkerHost, shutdownThreads, wasmBackend, type PoolWorker, type WorkerHost } from '../src/kernels/index.js';
-import { THREAD_MIN_WORK } from '../src/kernels/wasm/index.js';
+import { setNumThreads, setWorkerHost, shutdownThreads, wasmBackend } from '../src/kernels/index.js';
+import { THREAD_MIN_WORK, type PoolWorker, type WorkerHost } from '../src/kernels/wasm/index.js';
 
 function rnd(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
