@@ -6,6 +6,7 @@ export * from './backend.js';
 export { portableBackend } from './portable/index.js';
 export * from './elementwise.js';
 export * from './reduce.js';
+export { scratch, releaseScratch, scratchFloats } from './scratch.js';
 export { initThreads, shutdownThreads, setNumThreads, getNumThreads, setWorkerHost, useBestBackend, wasmBackend, type WorkerHost } from './wasm/index.js';
 
 registerBackend(portableBackend, true);

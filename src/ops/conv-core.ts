@@ -1,5 +1,6 @@
 import type { ConvGeometry } from '../kernels/backend.js';
 import { backend } from '../kernels/backend.js';
+import { scratch } from '../kernels/scratch.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/node.js';
 
@@ -11,7 +12,8 @@ import { record } from '../autograd/node.js';
  * Each one's backward is expressed with the other two, so convolutions are differentiable to any
  * order. Small images are unfolded a chunk at a time into cols[C·kH·kW, n·L] (L = OH·OW) so
  * that a single GEMM covers several images; large ones go one image per GEMM, straight into the
- * output, so memory stays bounded either way.
+ * output, so memory stays bounded either way. The work buffers are kernel scratch (allocated once,
+ * reused by every call: src/kernels/scratch.ts); only results are fresh arrays.
  */
 export interface ConvGeo {
   N: number;
@@ -58,7 +60,7 @@ function chunkSize(g: ConvGeo): number {
 }
 
 /** Unfold images [n0, n0+nb) of x into cols[K, nb·L]. */
-function unfold(x: Float32Array, g: ConvGeo, kg: ConvGeometry, n0: number, nb: number, cols: Float32Array, scratch: Float32Array | null): void {
+function unfold(x: Float32Array, g: ConvGeo, kg: ConvGeometry, n0: number, nb: number, cols: Float32Array, work: Float32Array | null): void {
   const be = backend();
   const L = g.OH * g.OW;
   const K = g.C * g.kH * g.kW;
@@ -69,8 +71,8 @@ function unfold(x: Float32Array, g: ConvGeo, kg: ConvGeometry, n0: number, nb: n
   }
   const NL = nb * L;
   for (let j = 0; j < nb; j++) {
-    be.im2col(x, (n0 + j) * img, kg, scratch!, 0);
-    for (let r = 0; r < K; r++) cols.set(scratch!.subarray(r * L, r * L + L), r * NL + j * L);
+    be.im2col(x, (n0 + j) * img, kg, work!, 0);
+    for (let r = 0; r < K; r++) cols.set(work!.subarray(r * L, r * L + L), r * NL + j * L);
   }
 }
 
@@ -85,13 +87,13 @@ export function convForwardData(x: Float32Array, w: Float32Array, bias: Float32A
   const out = new Float32Array(g.N * g.O * L);
   if (out.length === 0) return out;
   const cb = chunkSize(g);
-  const cols = new Float32Array(K * cb * L);
-  const scratch = cb > 1 ? new Float32Array(K * L) : null;
-  const Y = cb > 1 ? new Float32Array(g.O * cb * L) : null;
+  const cols = scratch('conv.cols', K * cb * L);
+  const work = cb > 1 ? scratch('conv.image', K * L) : null;
+  const Y = cb > 1 ? scratch('conv.rows', g.O * cb * L) : null;
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
     const NL = nb * L;
-    unfold(x, g, kg, n0, nb, cols, scratch);
+    unfold(x, g, kg, n0, nb, cols, work);
     const dst = nb === 1 ? out : Y!;
     const base = nb === 1 ? n0 * g.O * L : 0;
     for (let gi = 0; gi < g.groups; gi++)
@@ -131,9 +133,9 @@ export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo)
   const dx = new Float32Array(g.N * img);
   if (dx.length === 0 || L === 0) return dx;
   const cb = chunkSize(g);
-  const dcols = new Float32Array(K * cb * L);
-  const scratch = cb > 1 ? new Float32Array(K * L) : null;
-  const dY = cb > 1 ? new Float32Array(g.O * cb * L) : null;
+  const dcols = scratch('conv.cols', K * cb * L);
+  const work = cb > 1 ? scratch('conv.image', K * L) : null;
+  const dY = cb > 1 ? scratch('conv.rows', g.O * cb * L) : null;
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
     const NL = nb * L;
@@ -147,8 +149,8 @@ export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo)
       continue;
     }
     for (let j = 0; j < nb; j++) {
-      for (let r = 0; r < K; r++) scratch!.set(dcols.subarray(r * NL + j * L, r * NL + j * L + L), r * L);
-      be.col2im(scratch!, 0, kg, dx, (n0 + j) * img);
+      for (let r = 0; r < K; r++) work!.set(dcols.subarray(r * NL + j * L, r * NL + j * L + L), r * L);
+      be.col2im(work!, 0, kg, dx, (n0 + j) * img);
     }
   }
   return dx;
@@ -165,13 +167,13 @@ export function convWeightGradData(dy: Float32Array, x: Float32Array, g: ConvGeo
   const dw = new Float32Array(g.O * Kg);
   if (dw.length === 0 || g.N * L === 0) return dw;
   const cb = chunkSize(g);
-  const cols = new Float32Array(K * cb * L);
-  const scratch = cb > 1 ? new Float32Array(K * L) : null;
-  const dY = cb > 1 ? new Float32Array(g.O * cb * L) : null;
+  const cols = scratch('conv.cols', K * cb * L);
+  const work = cb > 1 ? scratch('conv.image', K * L) : null;
+  const dY = cb > 1 ? scratch('conv.rows', g.O * cb * L) : null;
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
     const NL = nb * L;
-    unfold(x, g, kg, n0, nb, cols, scratch);
+    unfold(x, g, kg, n0, nb, cols, work);
     if (nb > 1) gatherDy(dy, g, n0, nb, dY!);
     const src = nb === 1 ? dy : dY!;
     const base = nb === 1 ? n0 * g.O * L : 0;
