@@ -23,6 +23,16 @@ export interface ConvGeometry {
   outW: number;
 }
 
+/** A whole-batch convolution for the fused conv kernels: C is all input channels here. */
+export interface Conv2dGeometry extends ConvGeometry {
+  /** images in the batch */
+  N: number;
+  /** output channels */
+  O: number;
+  /** C and O are split into this many groups (weight is [O, C/groups, kH, kW]) */
+  groups: number;
+}
+
 export interface Backend {
   readonly name: string;
   /**
@@ -51,6 +61,16 @@ export interface Backend {
   im2col(x: Float32Array, xOff: number, g: ConvGeometry, cols: Float32Array, colOff: number): void;
   /** Inverse of im2col: accumulate (+=) cols[C*kH*kW, outH*outW] into x[C,H,W]. */
   col2im(cols: Float32Array, colOff: number, g: ConvGeometry, x: Float32Array, xOff: number): void;
+  /**
+   * Optional fused convolution over a whole batch (ops fall back to im2col/col2im + gemm when a
+   * backend lacks them). All arrays are contiguous, NCHW; results are overwritten, not added to.
+   * y[N,O,outH,outW] = conv(x[N,C,H,W], w[O,C/groups,kH,kW]) (+ bias[O]).
+   */
+  conv2dForward?(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void;
+  /** dx[N,C,H,W] = the gradient of conv2d with respect to its input (the transposed convolution). */
+  conv2dInputGrad?(dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void;
+  /** dw[O,C/groups,kH,kW] = the gradient of conv2d with respect to its weight, summed over the batch. */
+  conv2dWeightGrad?(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array): void;
 }
 
 const registry = new Map<string, Backend>();

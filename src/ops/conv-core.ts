@@ -1,4 +1,4 @@
-import type { ConvGeometry } from '../kernels/backend.js';
+import type { Conv2dGeometry, ConvGeometry } from '../kernels/backend.js';
 import { backend } from '../kernels/backend.js';
 import { scratch } from '../kernels/scratch.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -14,6 +14,8 @@ import { record } from '../autograd/node.js';
  * that a single GEMM covers several images; large ones go one image per GEMM, straight into the
  * output, so memory stays bounded either way. The work buffers are kernel scratch (allocated once,
  * reused by every call: src/kernels/scratch.ts); only results are fresh arrays.
+ * A backend with fused whole-batch kernels (conv2dForward, conv2dInputGrad, conv2dWeightGrad: the
+ * wasm one) gets the whole batch in one call instead; the path above is the fallback.
  */
 export interface ConvGeo {
   N: number;
@@ -42,6 +44,15 @@ function kernelGeo(g: ConvGeo): ConvGeometry {
     C: g.C, H: g.H, W: g.W, kH: g.kH, kW: g.kW, strideH: g.sH, strideW: g.sW,
     padH: g.pH, padW: g.pW, dilH: g.dH, dilW: g.dW, outH: g.OH, outW: g.OW,
   };
+}
+
+function batchGeo(g: ConvGeo): Conv2dGeometry {
+  return { ...kernelGeo(g), N: g.N, O: g.O, groups: g.groups };
+}
+
+/** Whether the fused kernels apply (they assume non-empty operands). */
+function fusable(g: ConvGeo): boolean {
+  return g.N > 0 && g.O > 0 && g.C > 0 && g.OH * g.OW > 0 && g.kH * g.kW > 0;
 }
 
 /** Below this many output pixels per image, several images share one GEMM. */
@@ -86,6 +97,10 @@ export function convForwardData(x: Float32Array, w: Float32Array, bias: Float32A
   const Og = g.O / g.groups;
   const out = new Float32Array(g.N * g.O * L);
   if (out.length === 0) return out;
+  if (be.conv2dForward && fusable(g)) {
+    be.conv2dForward(x, w, bias, batchGeo(g), out);
+    return out;
+  }
   const cb = chunkSize(g);
   const cols = scratch('conv.cols', K * cb * L);
   const work = cb > 1 ? scratch('conv.image', K * L) : null;
@@ -132,6 +147,10 @@ export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo)
   const img = g.C * g.H * g.W;
   const dx = new Float32Array(g.N * img);
   if (dx.length === 0 || L === 0) return dx;
+  if (be.conv2dInputGrad && fusable(g)) {
+    be.conv2dInputGrad(dy, w, batchGeo(g), dx);
+    return dx;
+  }
   const cb = chunkSize(g);
   const dcols = scratch('conv.cols', K * cb * L);
   const work = cb > 1 ? scratch('conv.image', K * L) : null;
@@ -166,6 +185,10 @@ export function convWeightGradData(dy: Float32Array, x: Float32Array, g: ConvGeo
   const Og = g.O / g.groups;
   const dw = new Float32Array(g.O * Kg);
   if (dw.length === 0 || g.N * L === 0) return dw;
+  if (be.conv2dWeightGrad && fusable(g)) {
+    be.conv2dWeightGrad(dy, x, batchGeo(g), dw);
+    return dw;
+  }
   const cb = chunkSize(g);
   const cols = scratch('conv.cols', K * cb * L);
   const work = cb > 1 ? scratch('conv.image', K * L) : null;

@@ -3,7 +3,8 @@
  * im2col/col2im, and a worker pool for large products. Operands are copied into the module's
  * linear memory (grown on demand and reused), so copies are O(inputs) and compute O(M·N·K).
  */
-import type { Backend, ConvGeometry } from '../backend.js';
+import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
+import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
 import { KernelPool, getNumThreads, getWorkerHost } from './pool.js';
 
@@ -52,6 +53,34 @@ export class WasmBackend implements Backend {
     this.pool ??= new KernelPool(this.kernels);
     this.pool.grow(cap - 1);
     return 1 + this.pool.ready(cap - 1);
+  }
+
+  /** Threads for an M×N×K product on operands already in linear memory (fused kernels: conv.ts). */
+  gemmThreads(M: number, N: number, K: number): number {
+    return this.threadsFor(M, N, K);
+  }
+
+  /** Run `gemm` export jobs (16 arguments each): the first here, the others on the pool's workers. */
+  runGemmJobs(jobs: number[][]): void {
+    if (jobs.length > 1) {
+      this.pool!.run(jobs);
+      return;
+    }
+    const j = jobs[0];
+    if (j !== undefined)
+      this.kernels.exports.gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+  }
+
+  conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void {
+    conv2dForward(this, x, w, bias, g, y);
+  }
+
+  conv2dInputGrad(dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void {
+    conv2dInputGrad(this, dy, w, g, dx);
+  }
+
+  conv2dWeightGrad(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array): void {
+    conv2dWeightGrad(this, dy, x, g, dw);
   }
 
   gemm(

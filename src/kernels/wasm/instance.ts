@@ -37,6 +37,11 @@ export interface KernelExports {
   ): void;
   im2col(x: number, g: number, cols: number): void;
   col2im(cols: number, g: number, x: number): void;
+  /** conv.wat: im2col/col2im on one image's columns of cols[K, ld], and [N,O,L] ↔ [O,N·L]. */
+  conv_im2col(x: number, g: number, cols: number, ld: number): void;
+  conv_col2im(cols: number, g: number, x: number, ld: number): void;
+  conv_gather(src: number, dst: number, N: number, O: number, L: number): void;
+  conv_scatter(src: number, dst: number, N: number, O: number, L: number, bias: number): void;
 }
 
 /** `wasm-feature-detect`'s SIMD probe: (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt). */

@@ -1,0 +1,175 @@
+/**
+ * Fused whole-batch convolution on the wasm backend: each call copies its operands into linear
+ * memory once, unfolds every image there into one wide cols[C·kH·kW, n·L] (L = outH·outW), runs one
+ * GEMM per group over all those images (threaded like any large GEMM), re-lays the result out in
+ * wasm (NCHW ↔ [O, n·L], adding the bias on the way) and copies it out once. Batches whose work
+ * buffers would exceed CHUNK_FLOATS are processed a fixed number of images at a time; that number
+ * depends on the geometry only, so results are bit-identical for any thread count.
+ *
+ * Memory: [PACK_OFFSET, base) is the per-thread GEMM packing scratch of the threads in use; the
+ * operands and work buffers of this call follow from `base` (kernels run one at a time).
+ */
+import type { Conv2dGeometry } from '../backend.js';
+import type { WasmBackend } from './backend.js';
+import { GEOM_OFFSET, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET } from './instance.js';
+
+const MR = 4;
+const NR = 8;
+/** Work buffers of one chunk of images stay under this many floats (64 MB) where possible. */
+let CHUNK_FLOATS = 1 << 24;
+
+/** Change the chunk budget (tests use a small one to exercise chunking); returns the old one. */
+export function setConvChunkFloats(n: number): number {
+  const old = CHUNK_FLOATS;
+  CHUNK_FLOATS = n;
+  return old;
+}
+
+const align = (n: number): number => (n + 63) & ~63;
+
+interface Dims {
+  L: number;
+  K: number;
+  Kg: number;
+  Og: number;
+  img: number;
+  outImg: number;
+}
+
+function dims(g: Conv2dGeometry): Dims {
+  const L = g.outH * g.outW;
+  const K = g.C * g.kH * g.kW;
+  return { L, K, Kg: K / g.groups, Og: g.O / g.groups, img: g.C * g.H * g.W, outImg: g.O * L };
+}
+
+/** Images per chunk: as many as fit in CHUNK_FLOATS given `perImage` floats each (at least 1). */
+function chunkOf(g: Conv2dGeometry, perImage: number): number {
+  return Math.max(1, Math.min(g.N, Math.floor(CHUNK_FLOATS / Math.max(1, perImage))));
+}
+
+function writeGeometry(be: WasmBackend, g: Conv2dGeometry): void {
+  const i = be.kernels.heapI32;
+  const o = GEOM_OFFSET >> 2;
+  i[o] = g.C; i[o + 1] = g.H; i[o + 2] = g.W; i[o + 3] = g.kH; i[o + 4] = g.kW;
+  i[o + 5] = g.strideH; i[o + 6] = g.strideW; i[o + 7] = g.padH; i[o + 8] = g.padW;
+  i[o + 9] = g.dilH; i[o + 10] = g.dilW; i[o + 11] = g.outH; i[o + 12] = g.outW;
+}
+
+/** Bump allocator over linear memory from the end of T threads' packing scratch. */
+function layout(T: number, sizes: number[], op: string, be: WasmBackend): number[] {
+  let p = PACK_OFFSET + T * PACK_BYTES;
+  const out: number[] = [];
+  for (const s of sizes) {
+    out.push(p);
+    p += align(s * 4);
+  }
+  // slack after the last operand: the stride-2 paths of conv.wat touch one float past a row
+  if (!be.kernels.ensure(p + 64))
+    throw new RangeError(`${op}: the batch exceeds the WebAssembly memory limit; use setBackend('portable')`);
+  return out;
+}
+
+/**
+ * C = op(A)·op(B) (+ C) on operands already in linear memory (byte addresses), on at most T
+ * threads: ranges of whole micro-tiles per thread, exactly as WasmBackend.gemm splits them.
+ */
+function residentGemm(
+  be: WasmBackend, T: number, ta: number, tb: number, M: number, N: number, K: number,
+  pA: number, pB: number, pC: number, acc: number,
+): void {
+  if (M === 0 || N === 0) return;
+  const byCols = Math.ceil(N / NR) >= Math.ceil(M / MR);
+  const extent = byCols ? N : M;
+  const tile = byCols ? NR : MR;
+  const tiles = Math.ceil(extent / tile);
+  const t = Math.min(T, tiles);
+  const per = Math.ceil(tiles / t) * tile;
+  const jobs: number[][] = [];
+  for (let i = 0; i < t; i++) {
+    const lo = Math.min(extent, i * per);
+    const hi = Math.min(extent, lo + per);
+    if (lo >= hi) break;
+    const base = PACK_OFFSET + i * PACK_BYTES;
+    jobs.push([
+      ta, tb, M, N, K, pA, pB, pC, acc,
+      byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N,
+      base, base + PACK_A_BYTES, TMP_OFFSET + i * 128,
+    ]);
+  }
+  be.runGemmJobs(jobs);
+}
+
+/** y[N,O,outH,outW] = conv(x, w) (+ bias). */
+export function conv2dForward(
+  be: WasmBackend, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array,
+): void {
+  const { L, K, Kg, Og, img, outImg } = dims(g);
+  const cb = chunkOf(g, img + K * L + 2 * outImg);
+  const T = be.gemmThreads(Og, cb * L, Kg);
+  const [px, pw, pb, pcols, pY, pout] = layout(T, [cb * img, g.O * Kg, g.O, K * cb * L, g.O * cb * L, cb * outImg], 'conv2d', be);
+  const k = be.kernels;
+  const e = k.exports;
+  k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
+  if (bias !== null) k.heapF32.set(bias.subarray(0, g.O), pb! >> 2);
+  writeGeometry(be, g);
+  for (let n0 = 0; n0 < g.N; n0 += cb) {
+    const nb = Math.min(cb, g.N - n0);
+    const NL = nb * L;
+    k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
+    for (let j = 0; j < nb; j++) e.conv_im2col(px! + j * img * 4, GEOM_OFFSET, pcols! + j * L * 4, NL);
+    for (let gi = 0; gi < g.groups; gi++)
+      residentGemm(be, T, 0, 0, Og, NL, Kg, pw! + gi * Og * Kg * 4, pcols! + gi * Kg * NL * 4, pY! + gi * Og * NL * 4, 0);
+    e.conv_scatter(pY!, pout!, nb, g.O, L, bias !== null ? pb! : 0);
+    y.set(k.heapF32.subarray(pout! >> 2, (pout! >> 2) + nb * outImg), n0 * outImg);
+  }
+}
+
+/** dx[N,C,H,W] = convᵀ(dy, w): the input gradient (and the transposed convolution). */
+export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void {
+  const { L, K, Kg, Og, img, outImg } = dims(g);
+  const cb = chunkOf(g, img + K * L + 2 * outImg);
+  const T = be.gemmThreads(Kg, cb * L, Og);
+  const [pdy, pdyT, pw, pcols, pdx] = layout(T, [cb * outImg, cb * outImg, g.O * Kg, K * cb * L, cb * img], 'conv2d backward', be);
+  const k = be.kernels;
+  const e = k.exports;
+  k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
+  writeGeometry(be, g);
+  for (let n0 = 0; n0 < g.N; n0 += cb) {
+    const nb = Math.min(cb, g.N - n0);
+    const NL = nb * L;
+    const heap = k.heapF32;
+    heap.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
+    // one image's [O, L] already is the GEMM's layout
+    const src = nb === 1 ? pdy! : pdyT!;
+    if (nb > 1) e.conv_gather(pdy!, pdyT!, nb, g.O, L);
+    for (let gi = 0; gi < g.groups; gi++)
+      residentGemm(be, T, 1, 0, Kg, NL, Og, pw! + gi * Og * Kg * 4, src + gi * Og * NL * 4, pcols! + gi * Kg * NL * 4, 0);
+    k.heapF32.fill(0, pdx! >> 2, (pdx! >> 2) + nb * img);
+    for (let j = 0; j < nb; j++) e.conv_col2im(pcols! + j * L * 4, GEOM_OFFSET, pdx! + j * img * 4, NL);
+    dx.set(k.heapF32.subarray(pdx! >> 2, (pdx! >> 2) + nb * img), n0 * img);
+  }
+}
+
+/** dw[O, C/groups, kH, kW] = Σ over images of dy ⋆ unfold(x). */
+export function conv2dWeightGrad(be: WasmBackend, dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array): void {
+  const { L, K, Kg, Og, img, outImg } = dims(g);
+  const cb = chunkOf(g, img + K * L + 2 * outImg);
+  const T = be.gemmThreads(Og, Kg, cb * L);
+  const [px, pdy, pdyT, pcols, pdw] = layout(T, [cb * img, cb * outImg, cb * outImg, K * cb * L, g.O * Kg], 'conv2d backward', be);
+  const k = be.kernels;
+  const e = k.exports;
+  writeGeometry(be, g);
+  for (let n0 = 0; n0 < g.N; n0 += cb) {
+    const nb = Math.min(cb, g.N - n0);
+    const NL = nb * L;
+    const heap = k.heapF32;
+    heap.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
+    heap.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
+    const src = nb === 1 ? pdy! : pdyT!;
+    if (nb > 1) e.conv_gather(pdy!, pdyT!, nb, g.O, L);
+    for (let j = 0; j < nb; j++) e.conv_im2col(px! + j * img * 4, GEOM_OFFSET, pcols! + j * L * 4, NL);
+    for (let gi = 0; gi < g.groups; gi++)
+      residentGemm(be, T, 0, 1, Og, Kg, NL, src + gi * Og * NL * 4, pcols! + gi * Kg * NL * 4, pdw! + gi * Og * Kg * 4, n0 > 0 ? 1 : 0);
+  }
+  dw.set(k.heapF32.subarray(pdw! >> 2, (pdw! >> 2) + g.O * Kg));
+}

@@ -1,0 +1,137 @@
+/**
+ * The wasm backend's fused whole-batch convolution (conv2dForward / conv2dInputGrad /
+ * conv2dWeightGrad) against the per-image im2col + GEMM fallback of src/ops/conv-core.ts and the
+ * portable backend: odd shapes, stride, padding, dilation, groups, batches of 1 and 7, chunked
+ * batches, and bit-identical results for 1 and 2 threads.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as gl from '../src/index.js';
+import { wasmBackend } from '../src/kernels/wasm/index.js';
+import { setConvChunkFloats } from '../src/kernels/wasm/conv.js';
+import { convForwardData, convInputGradData, convWeightGradData, type ConvGeo } from '../src/ops/conv-core.js';
+
+function rnd(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    out[i] = (s / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+type Spec = [N: number, C: number, H: number, W: number, O: number, kH: number, kW: number, s: [number, number], p: [number, number], d: [number, number], groups: number];
+
+function geo([N, C, H, W, O, kH, kW, [sH, sW], [pH, pW], [dH, dW], groups]: Spec): ConvGeo {
+  const OH = Math.floor((H + 2 * pH - dH * (kH - 1) - 1) / sH) + 1;
+  const OW = Math.floor((W + 2 * pW - dW * (kW - 1) - 1) / sW) + 1;
+  return { N, C, H, W, O, kH, kW, sH, sW, pH, pW, dH, dW, OH, OW, groups };
+}
+
+const SPECS: Spec[] = [
+  [1, 1, 5, 5, 1, 3, 3, [1, 1], [0, 0], [1, 1], 1],
+  [7, 3, 11, 9, 5, 3, 3, [1, 1], [1, 1], [1, 1], 1],
+  [7, 4, 13, 10, 6, 3, 2, [2, 2], [1, 0], [1, 1], 2],
+  [1, 6, 17, 19, 9, 3, 3, [2, 3], [2, 1], [2, 1], 3],
+  [7, 5, 9, 14, 7, 1, 1, [1, 2], [0, 0], [1, 1], 1],
+  [3, 4, 12, 12, 4, 5, 5, [2, 2], [2, 2], [1, 1], 4], // depthwise
+  [2, 2, 30, 31, 3, 3, 3, [2, 2], [1, 1], [1, 1], 1], // rows wider than the stride-2 vector path
+  [7, 16, 28, 28, 32, 3, 3, [2, 2], [1, 1], [1, 1], 1], // large enough for threads
+];
+
+const wasm = wasmBackend();
+const FUSED = ['conv2dForward', 'conv2dInputGrad', 'conv2dWeightGrad'] as const;
+
+/** The three results, with the wasm backend's fused kernels on, off (fallback), or portable. */
+function run(mode: 'fused' | 'fallback' | 'portable', g: ConvGeo, seed: number): Float32Array[] {
+  const b = wasm as unknown as Record<string, unknown>;
+  const before = gl.backend().name;
+  gl.setBackend(mode === 'portable' ? 'portable' : 'wasm');
+  if (mode === 'fallback') for (const f of FUSED) b[f] = undefined;
+  try {
+    const x = rnd(g.N * g.C * g.H * g.W, seed);
+    const w = rnd(g.O * (g.C / g.groups) * g.kH * g.kW, seed + 1);
+    const bias = rnd(g.O, seed + 2);
+    const dy = rnd(g.N * g.O * g.OH * g.OW, seed + 3);
+    return [convForwardData(x, w, bias, g), convForwardData(x, w, null, g), convInputGradData(dy, w, g), convWeightGradData(dy, x, g)];
+  } finally {
+    for (const f of FUSED) delete b[f];
+    gl.setBackend(before);
+  }
+}
+
+function expectNear(a: Float32Array, b: Float32Array, tol: number): void {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!)));
+  expect(worst).toBeLessThan(tol);
+}
+
+describe.runIf(wasm !== null)('fused wasm convolution', () => {
+  afterAll(() => {
+    gl.setNumThreads(1);
+  });
+
+  it('the wasm backend provides the fused kernels', () => {
+    expect(typeof wasm!.conv2dForward).toBe('function');
+    expect(typeof wasm!.conv2dInputGrad).toBe('function');
+    expect(typeof wasm!.conv2dWeightGrad).toBe('function');
+  });
+
+  it('agrees with the per-image fallback and the portable backend', () => {
+    gl.setNumThreads(1);
+    SPECS.forEach((s, i) => {
+      const g = geo(s);
+      const fused = run('fused', g, 10 * i + 1);
+      const fallback = run('fallback', g, 10 * i + 1);
+      const portable = run('portable', g, 10 * i + 1);
+      for (let r = 0; r < 4; r++) {
+        // forward and input gradient: same GEMMs per element as the fallback, summed the same way
+        if (r < 3) expect(fused[r]).toEqual(fallback[r]);
+        // the weight gradient sums over the whole batch in another order (float32, N·L terms)
+        const tol = r === 3 ? 1e-4 : 1e-5;
+        expectNear(fused[r]!, fallback[r]!, tol);
+        expectNear(fused[r]!, portable[r]!, tol);
+      }
+    });
+  });
+
+  it('processes a batch a chunk of images at a time when it is large, with the same results', () => {
+    const g = geo([7, 3, 11, 9, 5, 3, 3, [2, 1], [1, 1], [1, 1], 1]);
+    const whole = run('fused', g, 77);
+    const old = setConvChunkFloats(2000); // about 2 images per chunk
+    try {
+      const chunked = run('fused', g, 77);
+      for (let r = 0; r < 3; r++) expect(chunked[r]).toEqual(whole[r]);
+      expectNear(chunked[3]!, whole[3]!, 1e-4);
+      setConvChunkFloats(1); // one image per chunk
+      const single = run('fused', g, 77);
+      for (let r = 0; r < 3; r++) expect(single[r]).toEqual(whole[r]);
+      expectNear(single[3]!, whole[3]!, 1e-4);
+    } finally {
+      setConvChunkFloats(old);
+    }
+  });
+
+  it.runIf(wasm?.threadable ?? false)('is bit-identical for 1 and 2 threads', async () => {
+    const g = geo([9, 16, 28, 28, 32, 3, 3, [2, 2], [1, 1], [1, 1], 1]);
+    const g2 = geo([5, 8, 30, 30, 16, 3, 3, [1, 1], [1, 1], [1, 1], 2]);
+    gl.setNumThreads(1);
+    const one = [run('fused', g, 5), run('fused', g2, 6)];
+    gl.setNumThreads(2);
+    expect(await gl.initThreads()).toBe(2);
+    const two = [run('fused', g, 5), run('fused', g2, 6)];
+    expect(two).toEqual(one);
+  });
+
+  it('gradients through conv2d still pass gradcheck with the fused kernels', () => {
+    gl.setNumThreads(1);
+    gl.manualSeed(11);
+    const x = gl.randn([2, 4, 7, 6], { requiresGrad: true });
+    const w = gl.randn([6, 2, 3, 2], { requiresGrad: true });
+    const b = gl.randn([6], { requiresGrad: true });
+    const f = (xx: gl.Tensor, ww: gl.Tensor, bb: gl.Tensor) => gl.F.conv2d(xx, ww, bb, { stride: [2, 1], padding: 1, groups: 2 });
+    expect(gl.backend().name).toBe('wasm');
+    expect(gl.gradcheck(f, [x, w, b], { eps: 1e-3, atol: 1e-2, rtol: 1e-2 })).toBe(true);
+  });
+});
