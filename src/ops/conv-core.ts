@@ -212,10 +212,19 @@ function sumBias(g: Tensor, geo: ConvGeo): Tensor {
   const d = g.data;
   for (let n = 0; n < geo.N; n++)
     for (let o = 0; o < geo.O; o++) {
-      let s = 0;
+      // four float64 partial sums: independent additions pipeline (a plane is one hot loop)
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       const base = (n * geo.O + o) * L;
-      for (let l = 0; l < L; l++) s += d[base + l]!;
-      acc[o] += s;
+      const end = base + L;
+      let l = base;
+      for (; l + 4 <= end; l += 4) {
+        s0 += d[l]!;
+        s1 += d[l + 1]!;
+        s2 += d[l + 2]!;
+        s3 += d[l + 3]!;
+      }
+      for (; l < end; l++) s0 += d[l]!;
+      acc[o] += s0 + s1 + (s2 + s3);
     }
   const out = new Tensor(Float32Array.from(acc), [geo.O]);
   return record(out, 'convBiasGrad', [g], (gb) => [broadcastBias(gb, geo)]);
