@@ -62,6 +62,21 @@ export interface Backend {
   /** Inverse of im2col: accumulate (+=) cols[C*kH*kW, outH*outW] into x[C,H,W]. */
   col2im(cols: Float32Array, colOff: number, g: ConvGeometry, x: Float32Array, xOff: number): void;
   /**
+   * Optional elementwise kernels. Each returns false when it declines (say, an array too short to
+   * pay for copies into its memory); the caller then runs its portable JavaScript loop.
+   *
+   * tanh: out[outOff..+n) = tanh(x[xOff..+n)), within 2 ulp of the correctly rounded float32
+   * tanh, exact at ±0, ±Inf → ±1, NaN → NaN.
+   */
+  tanh?(x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean;
+  /** out[i] = g[i]·(1 − y[i]²) for i < n (tanh's backward from its output), as float64 rounded once. */
+  tanhBackward?(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean;
+  /**
+   * Plain SGD in place over all of w: w ← w − lr·(sign·g + wd·w), the wd term only when wd ≠ 0,
+   * each element in float64 rounded once (bit-identical to the JavaScript update).
+   */
+  sgdStep?(w: Float32Array, g: Float32Array, lr: number, sign: number, wd: number): boolean;
+  /**
    * Optional fused convolution over a whole batch (ops fall back to im2col/col2im + gemm when a
    * backend lacks them). All arrays are contiguous, NCHW; results are overwritten, not added to.
    * y[N,O,outH,outW] = conv(x[N,C,H,W], w[O,C/groups,kH,kW]) (+ bias[O]).

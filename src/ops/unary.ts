@@ -3,6 +3,7 @@ import { record } from '../autograd/node.js';
 import { add, div as divFn, mul } from './binary.js';
 import { asTensor } from './util.js';
 import { tanhKernel } from '../kernels/portable/tanh.js';
+import { backend } from '../kernels/backend.js';
 
 /**
  * Pointwise ops. Each forward and each backward is one loop over the data (no per-element
@@ -75,7 +76,7 @@ export function tanh(a: TensorLike): Tensor {
   const y = alloc(x);
   const s = x.data;
   const d = y.data;
-  tanhKernel(s, 0, d, 0, d.length);
+  if (!backend().tanh?.(s, 0, d, 0, d.length)) tanhKernel(s, 0, d, 0, d.length);
   return record(y, 'tanh', [x], (g) => [tanhBackward(g, y)]);
 }
 
@@ -85,10 +86,11 @@ export function tanhBackward(g: Tensor, y: Tensor): Tensor {
   const gd = g.data;
   const yd = y.data;
   const d = out.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = yd[i]!;
-    d[i] = gd[i]! * (1 - v * v);
-  }
+  if (!backend().tanhBackward?.(gd, yd, d, d.length))
+    for (let i = 0; i < d.length; i++) {
+      const v = yd[i]!;
+      d[i] = gd[i]! * (1 - v * v);
+    }
   return record(out, 'tanhBackward', [g, y], (gg) => [
     g.requiresGrad ? tanhBackward(gg, y) : null,
     y.requiresGrad ? mul(mul(gg, g), mul(y, -2)) : null,

@@ -4,9 +4,11 @@
  * `maximize ? … : …` or `if (wd !== 0)` costs ~4× on a 1.7M-parameter step). `sign` is ±1 for
  * maximize; multiplying by it is exact, so results equal the branchy formulation bit for bit.
  */
+import { backend } from '../kernels/backend.js';
 
 /** θ ← θ − lr·(sign·g + wd·θ) (the wd term only when wd ≠ 0, so ±Inf weights stay as PyTorch leaves them). */
 export function sgdPlain(w: Float32Array, g: Float32Array, lr: number, sign: number, wd: number): void {
+  if (backend().sgdStep?.(w, g, lr, sign, wd)) return;
   const n = w.length;
   if (wd === 0) {
     const s = lr * sign;

@@ -5,6 +5,7 @@
  */
 import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
+import { wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
 import { KernelPool, getNumThreads, getWorkerHost } from './pool.js';
 
@@ -144,6 +145,18 @@ export class WasmBackend implements Backend {
     this.pool!.run(jobs, copyIn, () => copyOut(own[0]!, Math.min(M, own[1]!), own[2]!, Math.min(N, own[3]!)));
     if (byCols) copyOut(0, M, Math.min(N, per), N);
     else copyOut(Math.min(M, per), M, 0, N);
+  }
+
+  tanh(x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {
+    return wasmTanh(this.kernels, x, xOff, out, outOff, n);
+  }
+
+  tanhBackward(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
+    return wasmTanhBackward(this.kernels, g, y, out, n);
+  }
+
+  sgdStep(w: Float32Array, g: Float32Array, lr: number, sign: number, wd: number): boolean {
+    return wasmSgdStep(this.kernels, w, g, lr, sign, wd);
   }
 
   private geometry(g: ConvGeometry): void {

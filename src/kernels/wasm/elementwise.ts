@@ -1,0 +1,94 @@
+/**
+ * The wasm backend's elementwise kernels (elementwise.wat): tanh, its backward g·(1 − y²) and the
+ * plain SGD update. Data streams through linear memory in chunks of CHUNK floats, so each chunk is
+ * copied in, computed and copied out while it is still in cache, and the memory used stays small.
+ * They share the scratch region after PACK_OFFSET with GEMM and im2col, which is safe because
+ * kernels run one at a time on the calling thread (a threaded GEMM has returned before the next
+ * kernel starts).
+ *
+ * Arrays shorter than `elementwiseMin()` are declined (the methods return false) so the caller
+ * runs its JavaScript loop: below a few thousand elements the copies and the call cost more than
+ * the loop.
+ */
+import { PACK_OFFSET, type WasmKernels } from './instance.js';
+
+interface ElementwiseExports {
+  tanh(x: number, y: number, n: number): void;
+  tanhBackward(g: number, y: number, o: number, n: number): void;
+  sgd(w: number, g: number, n: number, lr: number, sign: number, wd: number): void;
+}
+
+/** Floats per chunk: 32 KiB per operand, so a chunk's operands stay in L1/L2 between the copies. */
+export const CHUNK = 8192;
+const CHUNK_BYTES = CHUNK * 4;
+/** Two chunk regions, 16-byte aligned (the kernels read and write whole f32x4 vectors). */
+const R0 = PACK_OFFSET;
+const R1 = R0 + CHUNK_BYTES;
+const END = R1 + CHUNK_BYTES;
+
+let minElements = 4096;
+
+/** The smallest array the wasm elementwise kernels take (smaller ones are declined). */
+export function elementwiseMin(): number {
+  return minElements;
+}
+
+/** Set the smallest array the wasm elementwise kernels take; returns the previous value (tests use 0). */
+export function setElementwiseMin(n: number): number {
+  const prev = minElements;
+  minElements = Math.max(0, Math.floor(n));
+  return prev;
+}
+
+function exportsOf(k: WasmKernels): ElementwiseExports {
+  if (!k.ensure(END)) throw new RangeError('wasm elementwise: cannot grow the WebAssembly memory');
+  return k.exports as unknown as ElementwiseExports;
+}
+
+/** out[outOff..+n) = tanh(x[xOff..+n)); false (nothing written) when n is below the minimum. */
+export function wasmTanh(k: WasmKernels, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {
+  if (n < minElements || n === 0) return false;
+  const e = exportsOf(k);
+  const heap = k.heapF32;
+  for (let i = 0; i < n; i += CHUNK) {
+    const m = Math.min(CHUNK, n - i);
+    heap.set(x.subarray(xOff + i, xOff + i + m), R0 >> 2);
+    e.tanh(R0, R0, m);
+    out.set(heap.subarray(R0 >> 2, (R0 >> 2) + m), outOff + i);
+  }
+  return true;
+}
+
+/** out[i] = g[i]·(1 − y[i]²) for i < n, bit-identical to the JavaScript loop; false when declined. */
+export function wasmTanhBackward(k: WasmKernels, g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
+  if (n < minElements || n === 0) return false;
+  const e = exportsOf(k);
+  const heap = k.heapF32;
+  for (let i = 0; i < n; i += CHUNK) {
+    const m = Math.min(CHUNK, n - i);
+    heap.set(g.subarray(i, i + m), R0 >> 2);
+    heap.set(y.subarray(i, i + m), R1 >> 2);
+    e.tanhBackward(R0, R1, R0, m);
+    out.set(heap.subarray(R0 >> 2, (R0 >> 2) + m), i);
+  }
+  return true;
+}
+
+/**
+ * Plain SGD in place over all of w: θ ← θ − lr·(sign·g + wd·θ), the wd term only when wd ≠ 0;
+ * bit-identical to the JavaScript loops. False when declined.
+ */
+export function wasmSgdStep(k: WasmKernels, w: Float32Array, g: Float32Array, lr: number, sign: number, wd: number): boolean {
+  const n = w.length;
+  if (n < minElements || n === 0) return false;
+  const e = exportsOf(k);
+  const heap = k.heapF32;
+  for (let i = 0; i < n; i += CHUNK) {
+    const m = Math.min(CHUNK, n - i);
+    heap.set(w.subarray(i, i + m), R0 >> 2);
+    heap.set(g.subarray(i, i + m), R1 >> 2);
+    e.sgd(R0, R1, m, lr, sign, wd);
+    w.set(heap.subarray(R0 >> 2, (R0 >> 2) + m), i);
+  }
+  return true;
+}
