@@ -13,6 +13,7 @@ import { benchSteps } from './steps.js';
 import { renderMarkdown, renderText, type Row } from './table.js';
 import { loadTf } from './tfjs.js';
 import { benchTorch } from './torch.js';
+import { benchProbe } from './probe.js';
 
 setQuick(process.argv.includes('--quick'));
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -35,24 +36,10 @@ if (want('steps')) {
   rows.push(...(await benchSteps(tf)));
 }
 
-// ---- hook: probe overhead ------------------------------------------------------------------
-// bench/probe.ts (the doctor's probes) exports `async function benchProbe(): Promise<Row[]>`;
-// its rows get their own section. Absent file: the section is skipped with a note.
 if (want('probe')) {
-  try {
-    const probePath = './probe.js';
-    const mod = (await import(probePath)) as { benchProbe?: () => Promise<Row[]> };
-    if (mod.benchProbe) {
-      log('probe overhead …');
-      rows.push(...(await mod.benchProbe()));
-    }
-  } catch (e) {
-    const err = e as { code?: string; message: string };
-    if (err.code === 'ERR_MODULE_NOT_FOUND' && /probe/.test(err.message)) notes.push('Probe overhead: bench/probe.ts not present yet.');
-    else notes.push(`Probe overhead failed: ${err.message}`);
-  }
+  log('probe overhead …');
+  rows.push(...(await benchProbe()));
 }
-// ---------------------------------------------------------------------------------------------
 
 let torchVersion: string | null = null;
 if (want('torch')) {

@@ -27,28 +27,7 @@ export function paramRecords(
     const g = p.grad && p.grad.data.length === d.length ? p.grad.data : null;
     const b = before?.get(p);
     const prev = b && b.length === d.length ? b : null;
-    let ww = 0;
-    let bad = 0;
-    let gg = 0;
-    let gbad = 0;
-    let dd = 0;
-    let bb = 0;
-    for (let i = 0; i < d.length; i++) {
-      const v = d[i]!;
-      if (v - v !== 0) bad++;
-      else ww += v * v;
-      if (g) {
-        const q = g[i]!;
-        if (q - q !== 0) gbad++;
-        gg += q * q;
-      }
-      if (prev) {
-        const w0 = prev[i]!;
-        const e = v - w0;
-        dd += e * e;
-        bb += w0 * w0;
-      }
-    }
+    const { ww, bad, gg, gbad, dd, bb } = fusedPass(d, g, prev);
     const r: ParamRecord = { name, layer, shape: [...p.shape], norm: Math.sqrt(ww), gradNorm: null, update: null, nonFinite: bad, gradNonFinite: 0 };
     if (g) {
       r.gradNorm = Math.sqrt(gg);
@@ -67,6 +46,54 @@ export function paramRecords(
     return r;
   });
   return { params, postSq, preSq, anyGrad };
+}
+
+interface PassSums { ww: number; bad: number; gg: number; gbad: number; dd: number; bb: number }
+
+/**
+ * Σw², Σg², Σ(w − w₀)², Σw₀² in one branch-free pass (the common case: every value finite), then,
+ * only if a sum came out non-finite, a slow pass that counts the non-finite values and leaves
+ * them out of Σw² (the gradient norm keeps them, as the global norm does).
+ */
+function fusedPass(d: Float32Array, g: Float32Array | null, prev: Float32Array | null): PassSums {
+  const n = d.length;
+  let ww = 0;
+  let gg = 0;
+  let dd = 0;
+  let bb = 0;
+  if (g && prev) {
+    for (let i = 0; i < n; i++) {
+      const v = d[i]!;
+      const q = g[i]!;
+      const w0 = prev[i]!;
+      const e = v - w0;
+      ww += v * v;
+      gg += q * q;
+      dd += e * e;
+      bb += w0 * w0;
+    }
+  } else {
+    for (let i = 0; i < n; i++) ww += d[i]! * d[i]!;
+    if (g) for (let i = 0; i < n; i++) gg += g[i]! * g[i]!;
+    if (prev)
+      for (let i = 0; i < n; i++) {
+        const e = d[i]! - prev[i]!;
+        dd += e * e;
+        bb += prev[i]! * prev[i]!;
+      }
+  }
+  let bad = 0;
+  let gbad = 0;
+  if (ww - ww !== 0) {
+    ww = 0;
+    for (let i = 0; i < n; i++) {
+      const v = d[i]!;
+      if (v - v !== 0) bad++;
+      else ww += v * v;
+    }
+  }
+  if (g && gg - gg !== 0) for (let i = 0; i < n; i++) if (g[i]! - g[i]! !== 0) gbad++;
+  return { ww, bad, gg, gbad, dd, bb };
 }
 
 function sumSq(d: Float32Array): number {
