@@ -14,6 +14,7 @@ import { renderMarkdown, renderText, type Row } from './table.js';
 import { loadTf } from './tfjs.js';
 import { benchTorch } from './torch.js';
 import { benchProbe } from './probe.js';
+import { benchEngineRatio } from './engine-ratio.js';
 
 setQuick(process.argv.includes('--quick'));
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -36,6 +37,10 @@ if (want('steps')) {
   rows.push(...(await benchSteps(tf)));
 }
 
+if (want('engine')) {
+  log('portable engine vs TF.js cpu …');
+  rows.push(...(await benchEngineRatio(tf)));
+}
 if (want('probe')) {
   log('probe overhead …');
   rows.push(...(await benchProbe()));
