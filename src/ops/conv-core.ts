@@ -70,6 +70,38 @@ function chunkSize(g: ConvGeo): number {
   return Math.max(1, Math.min(g.N, want, Math.floor(COLS_CAP / Math.max(per, 1))));
 }
 
+/** Sizes and work buffers shared by the three per-chunk (fallback) paths. */
+interface Plan {
+  kg: ConvGeometry;
+  /** output pixels per image */
+  L: number;
+  /** rows of the unfolded matrix: C·kH·kW, and per group */
+  K: number;
+  Kg: number;
+  /** output channels per group */
+  Og: number;
+  /** images per GEMM */
+  cb: number;
+  /** unfolded columns [K, cb·L] */
+  cols: Float32Array;
+  /** one image's columns [K, L], when cb > 1 */
+  work: Float32Array | null;
+  /** outputs or output gradients re-laid out as [O, cb·L], when cb > 1 */
+  rows: Float32Array | null;
+}
+
+function plan(g: ConvGeo): Plan {
+  const L = g.OH * g.OW;
+  const K = g.C * g.kH * g.kW;
+  const cb = chunkSize(g);
+  return {
+    kg: kernelGeo(g), L, K, Kg: K / g.groups, Og: g.O / g.groups, cb,
+    cols: scratch('conv.cols', K * cb * L),
+    work: cb > 1 ? scratch('conv.image', K * L) : null,
+    rows: cb > 1 ? scratch('conv.rows', g.O * cb * L) : null,
+  };
+}
+
 /** Unfold images [n0, n0+nb) of x into cols[K, nb·L]. */
 function unfold(x: Float32Array, g: ConvGeo, kg: ConvGeometry, n0: number, nb: number, cols: Float32Array, work: Float32Array | null): void {
   const be = backend();
@@ -90,21 +122,13 @@ function unfold(x: Float32Array, g: ConvGeo, kg: ConvGeometry, n0: number, nb: n
 /** y[N,O,OH,OW] = conv(x, w) (+ bias), raw data. */
 export function convForwardData(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeo): Float32Array {
   const be = backend();
-  const kg = kernelGeo(g);
-  const L = g.OH * g.OW;
-  const K = g.C * g.kH * g.kW;
-  const Kg = K / g.groups;
-  const Og = g.O / g.groups;
-  const out = new Float32Array(g.N * g.O * L);
+  const out = new Float32Array(g.N * g.O * g.OH * g.OW);
   if (out.length === 0) return out;
   if (be.conv2dForward && fusable(g)) {
     be.conv2dForward(x, w, bias, batchGeo(g), out);
     return out;
   }
-  const cb = chunkSize(g);
-  const cols = scratch('conv.cols', K * cb * L);
-  const work = cb > 1 ? scratch('conv.image', K * L) : null;
-  const Y = cb > 1 ? scratch('conv.rows', g.O * cb * L) : null;
+  const { kg, L, Kg, Og, cb, cols, work, rows: Y } = plan(g);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
     const NL = nb * L;
@@ -139,22 +163,14 @@ function gatherDy(dy: Float32Array, g: ConvGeo, n0: number, nb: number, buf: Flo
 /** dx[N,C,H,W] = convᵀ(dy, w), raw data. */
 export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo): Float32Array {
   const be = backend();
-  const kg = kernelGeo(g);
-  const L = g.OH * g.OW;
-  const K = g.C * g.kH * g.kW;
-  const Kg = K / g.groups;
-  const Og = g.O / g.groups;
   const img = g.C * g.H * g.W;
   const dx = new Float32Array(g.N * img);
-  if (dx.length === 0 || L === 0) return dx;
+  if (dx.length === 0 || g.OH * g.OW === 0) return dx;
   if (be.conv2dInputGrad && fusable(g)) {
     be.conv2dInputGrad(dy, w, batchGeo(g), dx);
     return dx;
   }
-  const cb = chunkSize(g);
-  const dcols = scratch('conv.cols', K * cb * L);
-  const work = cb > 1 ? scratch('conv.image', K * L) : null;
-  const dY = cb > 1 ? scratch('conv.rows', g.O * cb * L) : null;
+  const { kg, L, K, Kg, Og, cb, cols: dcols, work, rows: dY } = plan(g);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
     const NL = nb * L;
@@ -178,21 +194,13 @@ export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo)
 /** dW[O, C/groups, kH, kW] = Σ_images dy ⋆ unfold(x), raw data. */
 export function convWeightGradData(dy: Float32Array, x: Float32Array, g: ConvGeo): Float32Array {
   const be = backend();
-  const kg = kernelGeo(g);
-  const L = g.OH * g.OW;
-  const K = g.C * g.kH * g.kW;
-  const Kg = K / g.groups;
-  const Og = g.O / g.groups;
-  const dw = new Float32Array(g.O * Kg);
-  if (dw.length === 0 || g.N * L === 0) return dw;
+  const dw = new Float32Array((g.O * g.C * g.kH * g.kW) / g.groups);
+  if (dw.length === 0 || g.N * g.OH * g.OW === 0) return dw;
   if (be.conv2dWeightGrad && fusable(g)) {
     be.conv2dWeightGrad(dy, x, batchGeo(g), dw);
     return dw;
   }
-  const cb = chunkSize(g);
-  const cols = scratch('conv.cols', K * cb * L);
-  const work = cb > 1 ? scratch('conv.image', K * L) : null;
-  const dY = cb > 1 ? scratch('conv.rows', g.O * cb * L) : null;
+  const { kg, L, Kg, Og, cb, cols, work, rows: dY } = plan(g);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
     const NL = nb * L;
