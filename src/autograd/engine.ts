@@ -72,21 +72,49 @@ function run(
   const retainGraph = opts.retainGraph ?? createGraph;
   const order = topoOrder(roots);
   const grads = new Map<Tensor, Tensor>();
+  // How often each gradient storage was handed to a tensor in this pass (seeds and hook results
+  // count as foreign). A leaf may take a gradient's storage as its .grad, instead of a copy, only
+  // when that storage was handed out exactly once: then nothing else can see it.
+  const handed = new Map<ArrayBufferLike, number>();
+  const note = (g: Tensor, k: number): void => void handed.set(g.data.buffer, (handed.get(g.data.buffer) ?? 0) + k);
   const accumulate = (t: Tensor, g: Tensor): void => {
+    note(g, 1);
     const prev = grads.get(t);
-    grads.set(t, prev ? add(prev, g) : g);
+    if (prev === undefined) grads.set(t, g);
+    else {
+      const sum = add(prev, g);
+      note(sum, 1);
+      grads.set(t, sum);
+    }
   };
-  roots.forEach((r, i) => accumulate(r, seeds[i]!));
+  roots.forEach((r, i) => {
+    note(seeds[i]!, 2);
+    accumulate(r, seeds[i]!);
+  });
+  const owned = (t: Tensor, g: Tensor): boolean =>
+    !createGraph &&
+    t.gradFn === null &&
+    !t._hooks?.length &&
+    handed.get(g.data.buffer) === 1 &&
+    g.data.byteOffset === 0 &&
+    g.data.byteLength === g.data.buffer.byteLength;
   const body = (): void => {
     for (const t of order) {
       let g = grads.get(t);
       if (g === undefined) continue;
       grads.delete(t);
-      if (t._hooks) for (const h of t._hooks) g = h(g) ?? g;
+      if (t._hooks)
+        for (const h of t._hooks) {
+          const r = h(g);
+          if (r !== undefined && r !== null) {
+            note(r, 2);
+            g = r;
+          }
+        }
       if (capture) {
         if (capture.has(t)) capture.set(t, g);
       } else if (t.gradFn === null || t._retainsGrad) {
-        storeGrad(t, g, createGraph);
+        storeGrad(t, g, createGraph, owned(t, g));
       }
       const node = t.gradFn as Node | null;
       if (node === null) continue;
@@ -110,7 +138,11 @@ function run(
   else noGrad(body);
 }
 
-function storeGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+/**
+ * Put `g` into `t.grad`: added in place to an existing gradient, else a copy — or `g` itself when
+ * the pass owns its storage (`adopt`), which saves an allocation and a copy per parameter per step.
+ */
+function storeGrad(t: Tensor, g: Tensor, createGraph: boolean, adopt: boolean): void {
   if (createGraph) {
     t.grad = t.grad ? add(t.grad, g) : g;
     return;
@@ -121,7 +153,7 @@ function storeGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
     for (let i = 0; i < a.length; i++) a[i] += b[i]!;
     t.grad._version++;
   } else {
-    t.grad = new Tensor(g.data.slice(), g.shape);
+    t.grad = adopt && g.gradFn === null && !g.requiresGrad ? new Tensor(g.data, g.shape) : new Tensor(g.data.slice(), g.shape);
   }
 }
 
