@@ -6,9 +6,11 @@
  * kernels run one at a time on the calling thread (a threaded GEMM has returned before the next
  * kernel starts).
  *
- * Arrays shorter than `elementwiseMin()` are declined (the methods return false) so the caller
- * runs its JavaScript loop: below a few thousand elements the copies and the call cost more than
- * the loop.
+ * Arrays shorter than a kernel's minimum are declined (the methods return false) so the caller
+ * runs its JavaScript loop: below that the copies and the call cost more than the loop. The
+ * minimum is `elementwiseMin()` scaled per kernel by what was measured here: tanh (a costly
+ * function in JS) already pays from 1/8 of it (2× faster at 1,024 elements); its backward, two
+ * multiplies and a subtraction, only from 4× it (at 4,096 elements it is 0.8× the JS loop).
  */
 import { PACK_OFFSET, type WasmKernels } from './instance.js';
 
@@ -47,7 +49,7 @@ function exportsOf(k: WasmKernels): ElementwiseExports {
 
 /** out[outOff..+n) = tanh(x[xOff..+n)); false (nothing written) when n is below the minimum. */
 export function wasmTanh(k: WasmKernels, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {
-  if (n < minElements || n === 0) return false;
+  if (n < minElements / 8 || n === 0) return false;
   const e = exportsOf(k);
   const heap = k.heapF32;
   for (let i = 0; i < n; i += CHUNK) {
@@ -61,7 +63,7 @@ export function wasmTanh(k: WasmKernels, x: Float32Array, xOff: number, out: Flo
 
 /** out[i] = g[i]·(1 − y[i]²) for i < n, bit-identical to the JavaScript loop; false when declined. */
 export function wasmTanhBackward(k: WasmKernels, g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
-  if (n < minElements || n === 0) return false;
+  if (n < minElements * 4 || n === 0) return false;
   const e = exportsOf(k);
   const heap = k.heapF32;
   for (let i = 0; i < n; i += CHUNK) {
