@@ -8,11 +8,10 @@ import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
 import { KernelPool, getNumThreads, getWorkerHost } from './pool.js';
+import { MR, NR, gemmJobs } from './gemm-jobs.js';
 
 /** Products smaller than this many multiply-adds stay on one thread (waking workers costs ~10 µs). */
 export const THREAD_MIN_WORK = 1 << 21;
-const MR = 4;
-const NR = 8;
 
 const align = (n: number): number => (n + 63) & ~63;
 
@@ -116,22 +115,7 @@ export class WasmBackend implements Backend {
       return;
     }
     // one range of whole micro-tiles per thread, by columns or by rows (whichever has more tiles)
-    const jobs: number[][] = [];
-    const byCols = Math.ceil(N / NR) >= Math.ceil(M / MR);
-    const extent = byCols ? N : M;
-    const tile = byCols ? NR : MR;
-    const per = Math.ceil(Math.ceil(extent / tile) / T) * tile;
-    for (let t = 0; t < T; t++) {
-      const lo = Math.min(extent, t * per);
-      const hi = Math.min(extent, lo + per);
-      if (lo >= hi) break;
-      const base = PACK_OFFSET + t * PACK_BYTES;
-      jobs.push([
-        ta, tb, M, N, K, pA, pB, pC, acc,
-        byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N,
-        base, base + PACK_A_BYTES, TMP_OFFSET + t * 128,
-      ]);
-    }
+    const jobs = gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc);
     // C's rows [r0,r1) × columns [c0,c1) back to the caller
     const copyOut = (r0: number, r1: number, c0: number, c1: number): void => {
       const heap = k.heapF32;
@@ -139,12 +123,14 @@ export class WasmBackend implements Backend {
       if (c0 === 0 && c1 === N) C.set(heap.subarray(h + r0 * N, h + r1 * N), cOff + r0 * N);
       else for (let r = r0; r < r1; r++) C.set(heap.subarray(h + r * N + c0, h + r * N + c1), cOff + r * N + c0);
     };
-    const own = byCols ? [0, M, 0, per] : [0, per, 0, N];
+    // this thread runs job 0: rows [r0,r1) × columns [c0,c1); the other jobs cover the rest of
+    // the rows (split by rows) or of the columns (split by columns)
+    const [r0, r1, c0, c1] = jobs[0]!.slice(9, 13) as [number, number, number, number];
     // workers wake while the operands are copied in; this thread copies its own share of C out
     // while they finish theirs
-    this.pool!.run(jobs, copyIn, () => copyOut(own[0]!, Math.min(M, own[1]!), own[2]!, Math.min(N, own[3]!)));
-    if (byCols) copyOut(0, M, Math.min(N, per), N);
-    else copyOut(Math.min(M, per), M, 0, N);
+    this.pool!.run(jobs, copyIn, () => copyOut(r0, r1, c0, c1));
+    if (c0 === 0 && c1 === N) copyOut(r1, M, 0, N);
+    else copyOut(0, M, c1, N);
   }
 
   tanh(x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {

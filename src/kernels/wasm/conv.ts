@@ -11,10 +11,9 @@
  */
 import type { Conv2dGeometry } from '../backend.js';
 import type { WasmBackend } from './backend.js';
-import { GEOM_OFFSET, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET } from './instance.js';
+import { GEOM_OFFSET, PACK_BYTES, PACK_OFFSET } from './instance.js';
+import { gemmJobs } from './gemm-jobs.js';
 
-const MR = 4;
-const NR = 8;
 /** Work buffers of one chunk of images stay under this many floats (64 MB) where possible. */
 let CHUNK_FLOATS = 1 << 24;
 
@@ -78,24 +77,7 @@ function residentGemm(
   pA: number, pB: number, pC: number, acc: number,
 ): void {
   if (M === 0 || N === 0) return;
-  const byCols = Math.ceil(N / NR) >= Math.ceil(M / MR);
-  const extent = byCols ? N : M;
-  const tile = byCols ? NR : MR;
-  const tiles = Math.ceil(extent / tile);
-  const t = Math.min(T, tiles);
-  const per = Math.ceil(tiles / t) * tile;
-  const jobs: number[][] = [];
-  for (let i = 0; i < t; i++) {
-    const lo = Math.min(extent, i * per);
-    const hi = Math.min(extent, lo + per);
-    if (lo >= hi) break;
-    const base = PACK_OFFSET + i * PACK_BYTES;
-    jobs.push([
-      ta, tb, M, N, K, pA, pB, pC, acc,
-      byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N,
-      base, base + PACK_A_BYTES, TMP_OFFSET + i * 128,
-    ]);
-  }
+  const jobs = gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc);
   be.runGemmJobs(jobs);
 }
 
