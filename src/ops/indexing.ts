@@ -10,34 +10,10 @@ import { zeros } from '../tensor/creation.js';
 import { record } from '../autograd/node.js';
 import { where } from './elementwise.js';
 import { checkTensor, expandTo } from './util.js';
-import { gatherStrided, reshape, unsqueeze } from './view.js';
+import { gatherStrided, scatterAddStrided } from '../kernels/strided.js';
+import { reshape, unsqueeze } from './view.js';
 
-/** out[i] += src[…] at offset + Σ idx_k·strides_k: the adjoint of gatherStrided. */
-export function scatterAddStrided(src: Float32Array, out: Float32Array, shape: readonly number[], strides: readonly number[], offset = 0): void {
-  const nd = shape.length;
-  if (src.length === 0) return;
-  if (nd === 0) {
-    out[offset] += src[0]!;
-    return;
-  }
-  const n = shape[nd - 1]!;
-  const s1 = strides[nd - 1]!;
-  const rows = src.length / n;
-  const idx = new Array<number>(nd).fill(0);
-  let base = offset;
-  for (let r = 0; r < rows; r++) {
-    let i = r * n;
-    let p = base;
-    for (let k = 0; k < n; k++, p += s1) out[p] += src[i++]!;
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d]!++;
-      base += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      base -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-  }
-}
+export { scatterAddStrided };
 
 /** A strided view of x copied into a new tensor of `shape` (differentiable). */
 export function stridedCopy(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, name: string): Tensor {

@@ -3,6 +3,7 @@ import { inferShape, normDim, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/node.js';
 import { checkTensor } from './util.js';
+import { gatherStrided } from '../kernels/strided.js';
 
 /**
  * Shape-only ops. reshape/view/flatten/squeeze/unsqueeze share the input's storage (like PyTorch
@@ -75,29 +76,4 @@ export function t(x: Tensor): Tensor {
   return transpose(x, 0, x.ndim - 1);
 }
 
-/** out[i] = src[Σ idx_k · strides_k] over the out shape. */
-export function gatherStrided(src: Float32Array, out: Float32Array, shape: readonly number[], strides: readonly number[], offset = 0): void {
-  const nd = shape.length;
-  if (out.length === 0) return;
-  if (nd === 0) {
-    out[0] = src[offset]!;
-    return;
-  }
-  const n = shape[nd - 1]!;
-  const s1 = strides[nd - 1]!;
-  const rows = out.length / n;
-  const idx = new Array<number>(nd).fill(0);
-  let base = offset;
-  for (let r = 0; r < rows; r++) {
-    let o = r * n;
-    let p = base;
-    for (let k = 0; k < n; k++, p += s1) out[o++] = src[p]!;
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d]!++;
-      base += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      base -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-  }
-}
+export { gatherStrided };
