@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { Tensor } from '../src/index.js';
+import { Generator, Tensor } from '../src/index.js';
 
 export interface FixtureTensor {
   shape: number[];
@@ -49,4 +49,11 @@ export function expectClose(actual: Tensor | null | undefined, expected: Fixture
   }
   if (worst >= 0)
     expect.fail(`${what}: element ${worst} is ${a[worst]}, expected ${e[worst]} (atol ${atol}, rtol ${rtol})`);
+}
+
+/** Deterministic pseudo-random floats in [-1, 1) from the project's generator (seeded per call). */
+export function uniformArray(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  new Generator(seed).fillUniform(out, -1, 1);
+  return out;
 }

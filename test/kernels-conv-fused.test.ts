@@ -9,16 +9,9 @@ import * as gl from '../src/index.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 import { setConvChunkFloats } from '../src/kernels/wasm/conv.js';
 import { convForwardData, convInputGradData, convWeightGradData, type ConvGeo } from '../src/ops/conv-core.js';
+import { uniformArray } from './helpers.js';
 
-function rnd(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
+const rnd = uniformArray;
 
 type Spec = [N: number, C: number, H: number, W: number, O: number, kH: number, kW: number, s: [number, number], p: [number, number], d: [number, number], groups: number];
 

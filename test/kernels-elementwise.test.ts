@@ -10,6 +10,7 @@ import { portableBackend, wasmBackend } from '../src/kernels/index.js';
 import { tanhKernel } from '../src/kernels/portable/tanh.js';
 import { CHUNK, elementwiseMin, setElementwiseMin } from '../src/kernels/wasm/elementwise.js';
 import { sgdPlain } from '../src/optim/kernels.js';
+import { uniformArray } from './helpers.js';
 
 const wasm = wasmBackend();
 const DEFAULT_MIN = elementwiseMin();
@@ -34,12 +35,8 @@ function ulps(a: number, b: number): number {
 }
 
 function rnd(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = ((s / 4294967296) * 2 - 1) * scale;
-  }
+  const out = uniformArray(n, seed);
+  for (let i = 0; i < n; i++) out[i]! *= scale;
   return out;
 }
 

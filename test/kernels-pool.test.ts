@@ -6,16 +6,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { setNumThreads, setWorkerHost, shutdownThreads, wasmBackend } from '../src/kernels/index.js';
 import { THREAD_MIN_WORK, type PoolWorker, type WorkerHost } from '../src/kernels/wasm/index.js';
+import { uniformArray } from './helpers.js';
 
-function rnd(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
+const rnd = uniformArray;
 
 interface InitMsg {
   memory: { buffer: ArrayBufferLike };

@@ -14,19 +14,11 @@ import {
 import { THREAD_MIN_WORK } from '../src/kernels/wasm/index.js';
 import { nodeWorkerHost } from '../src/node/threads.js';
 import { ValueError } from '../src/tensor/errors.js';
+import { uniformArray } from './helpers.js';
 
 setWorkerHost(nodeWorkerHost());
 
-/** Deterministic pseudo-random floats in [-1, 1). */
-function rnd(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
+const rnd = uniformArray;
 
 function refGemm(ta: boolean, tb: boolean, M: number, N: number, K: number, A: Float32Array, aOff: number, B: Float32Array, bOff: number): Float64Array {
   const C = new Float64Array(M * N);
