@@ -1,5 +1,6 @@
 /** The machine a bench ran on: CPU model, cores, Node version. */
 import { readFileSync } from 'node:fs';
+import { wasmBackend } from '../src/kernels/index.js';
 import { CORES } from './gradlab.js';
 
 export function machine(): { cpu: string; cores: number; node: string } {
@@ -11,4 +12,11 @@ export function machine(): { cpu: string; cores: number; node: string } {
     /* not Linux */
   }
   return { cpu, cores: CORES, node: process.version };
+}
+
+/** Which build of the wasm kernels ran (fused multiply-add needs relaxed SIMD). */
+export function wasmKernelsNote(): string {
+  const k = wasmBackend()?.kernels;
+  if (!k) return 'not available (no WebAssembly SIMD)';
+  return k.fma ? 'SIMD with fused multiply-add (relaxed SIMD)' : 'SIMD without fused multiply-add (relaxed SIMD unavailable)';
 }

@@ -6,7 +6,7 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { machine } from './env.js';
+import { machine, wasmKernelsNote } from './env.js';
 import { benchGemm } from './gemm.js';
 import { setQuick, QUICK } from './measure.js';
 import { benchSteps } from './steps.js';
@@ -66,6 +66,7 @@ const md = [
   `Written by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
   '',
   `- Machine: ${m.cpu}, ${m.cores} cores; Node ${m.node}; 1-min load average ${loadBefore.toFixed(1)} at start, ${process.getBuiltinModule('node:os').loadavg()[0]!.toFixed(1)} at end (above ~0.5 other processes shared the cores and all figures are pessimistic; compare within a run)`,
+  `- gradlab wasm kernels: ${wasmKernelsNote()}`,
   `- TensorFlow.js: ${tf ? `${tf.version} (${tf.backends.join(', ')})` : 'not available'}; PyTorch: ${torchVersion ?? 'not run'}`,
   `- Figures: median over repetitions after warm-up${QUICK ? ' (quick run: few repetitions)' : ''}. GEMM in GFLOP/s (higher is better), steps in ms (lower is better).`,
   '- ×peer columns: speed-up of the fastest gradlab configuration for that line over that peer (> 1: gradlab is faster).',

@@ -2,8 +2,14 @@
 /**
  * Builds the WebAssembly SIMD kernels (src/kernels/wasm/*.wat) with wabt (pure JS, from npm) and
  * writes them inlined as base64 into src/kernels/wasm/module.generated.ts, so Node and browser
- * bundles load the module with no extra file. Two variants: `shared` imports a shared memory (for
- * the worker pool), `plain` a non-shared one (where SharedArrayBuffer is unavailable).
+ * bundles load the module with no extra file. Four variants: `shared` imports a shared memory (for
+ * the worker pool), `plain` a non-shared one (where SharedArrayBuffer is unavailable); each with
+ * and without fused multiply-add.
+ *
+ * The kernels write `(f32x4.madd a b c)` for a·b + c. It is not a WebAssembly instruction: this
+ * build expands it to `f32x4.relaxed_madd` (relaxed SIMD: one FMA instruction where the CPU has
+ * one) in the `*_FMA` variants and to `(f32x4.add (f32x4.mul a b) c)` in the others, which run
+ * where relaxed SIMD is missing (Node 20 without its flag, older browsers).
  *
  *   node scripts/build-wasm.mjs            write the generated file
  *   node scripts/build-wasm.mjs --check    exit 1 if the committed file differs from a fresh build
@@ -19,17 +25,56 @@ const OUT = join(DIR, 'module.generated.ts');
 /** Maximum memory in 64 KiB pages (2 GiB); a shared memory reserves this much address space. */
 const MAX_PAGES = 32768;
 
+/** Expand every `(f32x4.madd a b c)` into relaxed_madd (fma) or add(mul(a, b), c). */
+export function expandMadd(text, fma) {
+  const HEAD = '(f32x4.madd';
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const at = text.indexOf(HEAD, i);
+    if (at < 0) return out + text.slice(i);
+    out += text.slice(i, at);
+    // the three operands: balanced parenthesised expressions (or bare tokens) after the head
+    let p = at + HEAD.length;
+    const args = [];
+    while (args.length < 3) {
+      while (/\s/.test(text[p])) p++;
+      const start = p;
+      if (text[p] === '(') {
+        let depth = 0;
+        do {
+          if (text[p] === '(') depth++;
+          else if (text[p] === ')') depth--;
+          p++;
+        } while (depth > 0 && p < text.length);
+      } else {
+        while (p < text.length && !/[\s()]/.test(text[p])) p++;
+      }
+      if (p === start || p > text.length) throw new Error(`f32x4.madd at ${at}: expected three operands`);
+      args.push(expandMadd(text.slice(start, p), fma));
+    }
+    while (/\s/.test(text[p])) p++;
+    if (text[p] !== ')') throw new Error(`f32x4.madd at ${at}: expected ')' after three operands`);
+    out += fma
+      ? `(f32x4.relaxed_madd ${args[0]} ${args[1]} ${args[2]})`
+      : `(f32x4.add (f32x4.mul ${args[0]} ${args[1]}) ${args[2]})`;
+    i = p + 1;
+  }
+}
+
 export async function buildWasm() {
   const wabt = await wabtInit();
   const files = readdirSync(DIR).filter((f) => f.endsWith('.wat')).sort();
   const bodies = files.map((f) => `;; ---- ${f}\n` + readFileSync(join(DIR, f), 'utf8')).join('\n');
   const variants = {};
-  for (const [name, mem] of [
-    ['shared', `(memory 1 ${MAX_PAGES} shared)`],
-    ['plain', `(memory 1 ${MAX_PAGES})`],
+  for (const [name, mem, fma] of [
+    ['shared', `(memory 1 ${MAX_PAGES} shared)`, false],
+    ['plain', `(memory 1 ${MAX_PAGES})`, false],
+    ['sharedFma', `(memory 1 ${MAX_PAGES} shared)`, true],
+    ['plainFma', `(memory 1 ${MAX_PAGES})`, true],
   ]) {
-    const text = `(module\n  (import "env" "memory" ${mem})\n${bodies}\n)\n`;
-    const features = { simd: true, threads: true, bulk_memory: true };
+    const text = `(module\n  (import "env" "memory" ${mem})\n${expandMadd(bodies, fma)}\n)\n`;
+    const features = { simd: true, threads: true, bulk_memory: true, relaxed_simd: fma };
     const mod = wabt.parseWat(`gradlab-${name}.wat`, text, features);
     mod.resolveNames();
     mod.validate(features);
@@ -43,6 +88,10 @@ export async function buildWasm() {
     `export const WASM_SHARED = '${variants.shared}';\n` +
     `/** The same kernels importing a plain (non-shared) memory, base64. */\n` +
     `export const WASM_PLAIN = '${variants.plain}';\n` +
+    `/** As WASM_SHARED, with f32x4.relaxed_madd (fused multiply-add) in the GEMM micro-kernel, base64. */\n` +
+    `export const WASM_SHARED_FMA = '${variants.sharedFma}';\n` +
+    `/** As WASM_PLAIN, with f32x4.relaxed_madd, base64. */\n` +
+    `export const WASM_PLAIN_FMA = '${variants.plainFma}';\n` +
     `/** Maximum memory size in 64 KiB pages declared by both modules. */\n` +
     `export const WASM_MAX_PAGES = ${MAX_PAGES};\n`
   );

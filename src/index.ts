@@ -1,6 +1,8 @@
 /**
  * gradlab — tensors, reverse-mode autograd, nn, init, clipping, optimizers and a gradient doctor.
  */
+// first: on Node 20, enable relaxed SIMD before the kernels are compiled (fused multiply-add GEMM)
+import './node/wasm-features.js';
 export * from './tensor/index.js';
 export { backend, setBackend, listBackends, registerBackend, type Backend, type ConvGeometry } from './kernels/index.js';
 export { setNumThreads, getNumThreads, initThreads, shutdownThreads, useBestBackend } from './kernels/index.js';

@@ -7,6 +7,7 @@
  * bundle that includes this file still builds (there `nodeWorkerHost()` returns null).
  */
 import type { PoolWorker, WorkerHost } from '../kernels/wasm/pool.js';
+import { builtin } from './builtin.js';
 
 interface NodeWorker {
   postMessage(msg: unknown): void;
@@ -21,18 +22,6 @@ interface WorkerThreads {
 interface NodeOs {
   availableParallelism?: () => number;
   cpus(): unknown[];
-}
-
-type GetBuiltin = (id: string) => unknown;
-
-function builtin<T>(id: string): T | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: GetBuiltin; versions?: { node?: string } } }).process;
-  if (!proc?.versions?.node || typeof proc.getBuiltinModule !== 'function') return null;
-  try {
-    return (proc.getBuiltinModule(id) as T) ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** The worker host for Node, or null outside Node (or on a Node without getBuiltinModule). */

@@ -1,5 +1,5 @@
 ;; gradlab WebAssembly SIMD kernels: GEMM (all transpose variants) — packed GotoBLAS layout with a
-;; 4×8 f32x4 register-tiled micro-kernel.
+;; 4×8 f32x4 register-tiled micro-kernel. `f32x4.madd` is expanded by the build (fused or not).
 ;;
 ;; Built by scripts/build-wasm.mjs (wabt) into src/kernels/wasm/module.generated.ts, in two
 ;; variants: one imports shared memory (threads), one a plain memory. All pointers are byte
@@ -103,17 +103,17 @@
       (local.set $b0 (v128.load (local.get $pb)))
       (local.set $b1 (v128.load offset=16 (local.get $pb)))
       (local.set $a (v128.load32_splat (local.get $pa)))
-      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
-      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $c00 (f32x4.madd (local.get $a) (local.get $b0) (local.get $c00)))
+      (local.set $c01 (f32x4.madd (local.get $a) (local.get $b1) (local.get $c01)))
       (local.set $a (v128.load32_splat offset=4 (local.get $pa)))
-      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
-      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $c10 (f32x4.madd (local.get $a) (local.get $b0) (local.get $c10)))
+      (local.set $c11 (f32x4.madd (local.get $a) (local.get $b1) (local.get $c11)))
       (local.set $a (v128.load32_splat offset=8 (local.get $pa)))
-      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
-      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $c20 (f32x4.madd (local.get $a) (local.get $b0) (local.get $c20)))
+      (local.set $c21 (f32x4.madd (local.get $a) (local.get $b1) (local.get $c21)))
       (local.set $a (v128.load32_splat offset=12 (local.get $pa)))
-      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
-      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $c30 (f32x4.madd (local.get $a) (local.get $b0) (local.get $c30)))
+      (local.set $c31 (f32x4.madd (local.get $a) (local.get $b1) (local.get $c31)))
       (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
       (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
       (br_if $L (i32.lt_u (local.get $pa) (local.get $end))))
