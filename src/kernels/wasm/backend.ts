@@ -7,7 +7,7 @@ import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
-import { KernelPool, getNumThreads, getWorkerHost } from './pool.js';
+import { KernelPool, getNumThreads, getWorkerHost, runJobsHere, type Job } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
 
 /** Products smaller than this many multiply-adds stay on one thread (waking workers costs ~10 µs). */
@@ -60,15 +60,17 @@ export class WasmBackend implements Backend {
     return this.threadsFor(M, N, K);
   }
 
-  /** Run `gemm` export jobs (16 arguments each): the first here, the others on the pool's workers. */
-  runGemmJobs(jobs: number[][]): void {
-    if (jobs.length > 1) {
-      this.pool!.run(jobs);
+  /**
+   * Run pool jobs (pool.ts) on T threads: this one and T − 1 workers, which take them one at a
+   * time; on one thread, or for a single job, all run here. See KernelPool.run for the callbacks.
+   */
+  runJobs(jobs: Job[], T: number, prepare?: () => void, done?: (j: Job) => void): void {
+    if (T > 1 && jobs.length > 1 && this.pool !== null) {
+      this.pool.run(jobs, T - 1, prepare, done);
       return;
     }
-    const j = jobs[0];
-    if (j !== undefined)
-      this.kernels.exports.gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+    prepare?.();
+    runJobsHere(this.kernels.exports, jobs, done);
   }
 
   conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void {
@@ -114,23 +116,17 @@ export class WasmBackend implements Backend {
       C.set(k.heapF32.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
       return;
     }
-    // one range of whole micro-tiles per thread, by columns or by rows (whichever has more tiles)
-    const jobs = gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc);
-    // C's rows [r0,r1) × columns [c0,c1) back to the caller
-    const copyOut = (r0: number, r1: number, c0: number, c1: number): void => {
+    // each job covers C's rows [j[10], j[11]) × columns [j[12], j[13]); the operands are copied in
+    // while the workers wake, and each job's block of C is copied out as soon as the calling
+    // thread has computed it (the workers' blocks once all are done)
+    const copyOut = (j: Job): void => {
       const heap = k.heapF32;
       const h = pC >> 2;
+      const [r0, r1, c0, c1] = [j[10]!, j[11]!, j[12]!, j[13]!];
       if (c0 === 0 && c1 === N) C.set(heap.subarray(h + r0 * N, h + r1 * N), cOff + r0 * N);
       else for (let r = r0; r < r1; r++) C.set(heap.subarray(h + r * N + c0, h + r * N + c1), cOff + r * N + c0);
     };
-    // this thread runs job 0: rows [r0,r1) × columns [c0,c1); the other jobs cover the rest of
-    // the rows (split by rows) or of the columns (split by columns)
-    const [r0, r1, c0, c1] = jobs[0]!.slice(9, 13) as [number, number, number, number];
-    // workers wake while the operands are copied in; this thread copies its own share of C out
-    // while they finish theirs
-    this.pool!.run(jobs, copyIn, () => copyOut(r0, r1, c0, c1));
-    if (c0 === 0 && c1 === N) copyOut(r1, M, 0, N);
-    else copyOut(0, M, c1, N);
+    this.runJobs(gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc), T, copyIn, copyOut);
   }
 
   tanh(x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {

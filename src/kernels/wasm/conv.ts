@@ -77,8 +77,7 @@ function residentGemm(
   pA: number, pB: number, pC: number, acc: number,
 ): void {
   if (M === 0 || N === 0) return;
-  const jobs = gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc);
-  be.runGemmJobs(jobs);
+  be.runJobs(gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc), T);
 }
 
 /** y[N,O,outH,outW] = conv(x, w) (+ bias). */

@@ -1,18 +1,23 @@
 /**
  * The worker pool behind the wasm backend, seen through an abstract `WorkerHost` that the
  * platform corners provide (src/node/threads.ts: worker_threads; src/browser/threads.ts: Web
- * Workers). Workers share the kernels' WebAssembly memory; a large GEMM is split into column (or
- * row) ranges aligned to the micro-tile, one per thread, so the result is bit-identical for any
- * thread count (every element of C is computed by the same instruction sequence).
+ * Workers). Workers share the kernels' WebAssembly memory. A large GEMM is cut into a few jobs per
+ * thread (column or row ranges aligned to the micro-tile: gemm-jobs.ts) that the calling thread
+ * and the woken workers take one at a time, so a worker that wakes late or runs on a busy core
+ * takes fewer instead of holding everyone up. The result is bit-identical for any thread count
+ * (every element of C is computed by the same instruction sequence, whichever thread holds it).
  *
- * The main thread runs its own share, then waits: it spins briefly and, where the platform allows
+ * The main thread takes jobs like the workers, then waits: it spins briefly and, where the platform allows
  * blocking (Node's main thread, any worker), sleeps in Atomics.wait. A browser page's main thread
  * may not block, so there it only spins (threads need a cross-origin-isolated page for
  * SharedArrayBuffer; without it the pool is not used and GEMM runs on one thread).
  */
 import { ValueError } from '../../tensor/errors.js';
-import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, type WasmKernels } from './instance.js';
-import { CLAIM_OFFSET, DONE_WORD, GO_OFFSET, SLOT_BASE, SLOT_WORDS, WORKER_SOURCE } from './worker-source.js';
+import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, type KernelExports, type WasmKernels } from './instance.js';
+import {
+  CLAIM_WORD, ERROR_WORD, FINISHED_WORD, JOB_BASE, JOB_GEMM, JOB_IM2COL, JOB_WORDS, MAX_SLOTS, NJOBS_WORD, SLOT_BASE,
+  SLOT_WORDS, WORKER_SOURCE,
+} from './worker-source.js';
 
 export interface PoolWorker {
   post(msg: unknown): void;
@@ -57,6 +62,31 @@ export function getNumThreads(): number {
 
 /** Spin iterations before sleeping, on both sides (a few tens of microseconds). */
 const SPIN = 20000;
+/** Most jobs in one run (the control block's job area). */
+export const MAX_JOBS = Math.floor((CTRL_WORDS - JOB_BASE) / JOB_WORDS);
+
+/** One job: a kind (worker-source.ts: JOB_GEMM, JOB_IM2COL, JOB_COL2IM) and its arguments. */
+export type Job = number[];
+
+/** Run one job on thread `t` (0: the calling thread); the same code as the workers' runJob. */
+function runJob(e: KernelExports, j: Job, t: number): void {
+  if (j[0] === JOB_GEMM) {
+    const pA = PACK_OFFSET + t * PACK_BYTES;
+    e.gemm(j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, pA, pA + PACK_A_BYTES, TMP_OFFSET + t * 128);
+    return;
+  }
+  const f = j[0] === JOB_IM2COL ? e.conv_im2col : e.conv_col2im;
+  const [, src, g, dst, ld, n0, n1, si, di] = j as [number, number, number, number, number, number, number, number, number];
+  for (let n = n0; n < n1; n++) f(src + n * si, g, dst + n * di, ld);
+}
+
+/** Run jobs on the calling thread only (no pool, or a single job). */
+export function runJobsHere(e: KernelExports, jobs: Job[], done?: (j: Job) => void): void {
+  for (const j of jobs) {
+    runJob(e, j, 0);
+    done?.(j);
+  }
+}
 
 /** One worker of the pool. */
 interface Slot {
@@ -68,22 +98,22 @@ export class KernelPool {
   private readonly slots: Slot[] = [];
   private readonly k: WasmKernels;
   private readonly ctrl: Int32Array;
+  /** Generation of the last run (mod 2^16): the tag in the CLAIM word. */
+  private tag = 0;
 
   constructor(k: WasmKernels) {
     this.k = k;
     this.ctrl = new Int32Array(k.memory.buffer, CTRL_OFFSET, CTRL_WORDS);
+    Atomics.store(this.ctrl, CLAIM_WORD, 0);
   }
 
   /** Start workers until there are `n` (lazily; they become ready asynchronously). */
   grow(n: number): void {
     if (host === null || !this.k.shared) return;
-    while (this.slots.length < n) {
+    while (this.slots.length < Math.min(n, MAX_SLOTS)) {
       const index = this.slots.length;
       const s = SLOT_BASE + index * SLOT_WORDS;
       Atomics.store(this.ctrl, s + 1, 0);
-      Atomics.store(this.ctrl, s + 2, 0);
-      Atomics.store(this.ctrl, s + GO_OFFSET, Atomics.load(this.ctrl, s));
-      Atomics.store(this.ctrl, s + CLAIM_OFFSET, Atomics.load(this.ctrl, s));
       const worker = host.spawn(WORKER_SOURCE);
       worker.post({
         module: this.k.module,
@@ -93,10 +123,14 @@ export class KernelPool {
         slot: index,
         slotBase: SLOT_BASE,
         slotWords: SLOT_WORDS,
-        done: DONE_WORD,
-        go: GO_OFFSET,
-        claim: CLAIM_OFFSET,
+        jobBase: JOB_BASE,
+        jobWords: JOB_WORDS,
+        claim: CLAIM_WORD,
+        njobs: NJOBS_WORD,
+        finished: FINISHED_WORD,
+        error: ERROR_WORD,
         spin: SPIN,
+        scratch: { pack: PACK_OFFSET, packBytes: PACK_BYTES, packABytes: PACK_A_BYTES, tmp: TMP_OFFSET },
       });
       this.slots.push({ worker, index });
     }
@@ -123,77 +157,73 @@ export class KernelPool {
   }
 
   /**
-   * Run gemm jobs: `jobs[0]` on this thread, `jobs[1…]` on workers 0…; each job is the 16
-   * arguments of the `gemm` export. The workers are woken first, then `prepare` (which puts the
-   * operands in place) runs while they wake up; `own` runs after this thread's share, while the
-   * workers may still be busy. A job whose worker has not started by then is run here instead.
-   * Returns after all jobs have finished, also when one throws.
+   * Run `jobs` on this thread and on `workers` ready workers, which take them one at a time from
+   * a shared counter (a late or slow thread takes fewer). The workers are woken first, then
+   * `prepare` (which puts the operands in place) runs while they wake up; `done(job)` runs on
+   * this thread after each job this thread ran, and then for every job the workers ran, once all
+   * have finished. Returns after all jobs have finished, also when one throws.
    */
-  run(jobs: number[][], prepare?: () => void, own?: () => void): void {
+  run(jobs: Job[], workers: number, prepare?: () => void, done?: (j: Job) => void): void {
     const ctrl = this.ctrl;
-    const nw = jobs.length - 1;
-    const slots: number[] = [];
-    const gens: number[] = [];
-    Atomics.store(ctrl, DONE_WORD, 0);
+    const n = jobs.length;
+    if (n > MAX_JOBS) throw new RangeError(`pool: ${n} jobs exceed the control block's ${MAX_JOBS}`);
+    const nw = Math.min(workers, this.ready(workers));
+    const tag = (this.tag = (this.tag + 1) & 0xffff);
+    for (let i = 0; i < n; i++) {
+      const j = jobs[i]!;
+      const b = JOB_BASE + i * JOB_WORDS;
+      for (let a = 0; a < j.length; a++) ctrl[b + a] = j[a]!;
+    }
+    Atomics.store(ctrl, FINISHED_WORD, 0);
+    Atomics.store(ctrl, ERROR_WORD, 0);
+    Atomics.store(ctrl, NJOBS_WORD, n);
     for (let w = 0; w < nw; w++) {
       const s = SLOT_BASE + this.slots[w]!.index * SLOT_WORDS;
-      const job = jobs[w + 1]!;
-      for (let a = 0; a < 16; a++) ctrl[s + 3 + a] = job[a]!;
-      gens.push((Atomics.add(ctrl, s, 1) + 1) | 0);
+      Atomics.store(ctrl, s + 2, tag);
+      Atomics.add(ctrl, s, 1);
       Atomics.notify(ctrl, s, 1);
-      slots.push(s);
     }
     let err: unknown = null;
     try {
       prepare?.();
     } catch (e) {
       err = e;
+      // nothing to run: publish an empty run so that woken workers go back to sleep
+      Atomics.store(ctrl, NJOBS_WORD, 0);
     }
-    // release the workers (also after a failed prepare: they must finish before memory is reused)
-    for (let w = 0; w < nw; w++) {
-      Atomics.store(ctrl, slots[w]! + GO_OFFSET, gens[w]!);
-      Atomics.notify(ctrl, slots[w]! + GO_OFFSET, 1);
-    }
-    const gemm = this.k.exports.gemm;
-    const runHere = (j: number[]): void =>
-      gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
-    if (err === null) {
-      try {
-        runHere(jobs[0]!);
-        own?.();
-      } catch (e) {
-        err = e;
+    Atomics.store(ctrl, CLAIM_WORD, (tag << 16) | 0);
+    const e = this.k.exports;
+    const mine: boolean[] = new Array<boolean>(n).fill(false);
+    let w = Atomics.load(ctrl, CLAIM_WORD);
+    while ((w & 0xffff) < Atomics.load(ctrl, NJOBS_WORD)) {
+      if (Atomics.compareExchange(ctrl, CLAIM_WORD, w, (w + 1) | 0) !== w) {
+        w = Atomics.load(ctrl, CLAIM_WORD);
+        continue;
       }
-    }
-    // take over the jobs no worker has claimed yet (every element is computed the same way
-    // whichever thread runs its range, so this changes no bit)
-    let claimed = nw;
-    for (let w = 0; w < nw; w++) {
-      const g = gens[w]!;
-      if (Atomics.compareExchange(ctrl, slots[w]! + CLAIM_OFFSET, (g - 1) | 0, g) !== ((g - 1) | 0)) continue;
-      claimed--;
+      const i = w & 0xffff;
+      mine[i] = true;
       if (err === null) {
         try {
-          runHere(jobs[w + 1]!);
-        } catch (e) {
-          err = e;
+          runJob(e, jobs[i]!, 0);
+          done?.(jobs[i]!);
+        } catch (x) {
+          err = x;
         }
       }
+      Atomics.add(ctrl, FINISHED_WORD, 1);
+      w = Atomics.load(ctrl, CLAIM_WORD);
     }
+    const total = Atomics.load(ctrl, NJOBS_WORD);
     let spins = 0;
     const block = host?.canBlock ?? false;
     for (;;) {
-      const d = Atomics.load(ctrl, DONE_WORD);
-      if (d >= claimed) break;
-      if (block && ++spins > SPIN) Atomics.wait(ctrl, DONE_WORD, d, 50);
+      const d = Atomics.load(ctrl, FINISHED_WORD);
+      if (d >= total) break;
+      if (block && ++spins > SPIN) Atomics.wait(ctrl, FINISHED_WORD, d, 50);
     }
-    for (const s of slots) {
-      if (Atomics.load(ctrl, s + 2) !== 0) {
-        Atomics.store(ctrl, s + 2, 0);
-        err ??= new Error('gemm: a worker thread failed');
-      }
-    }
+    if (Atomics.load(ctrl, ERROR_WORD) !== 0) err ??= new Error('wasm kernels: a job failed on a worker thread');
     if (err !== null) throw err;
+    if (done) for (let i = 0; i < n; i++) if (!mine[i]) done(jobs[i]!);
   }
 
   /** Stop all workers (the pool restarts lazily when needed). */
