@@ -77,6 +77,11 @@ export interface Backend {
    */
   sgdStep?(w: Float32Array, g: Float32Array, lr: number, sign: number, wd: number): boolean;
   /**
+   * Zero-filled storage for long-lived tensors (layer weights) that this backend's kernels read
+   * without copying; null when it has none to give (then an ordinary array is used).
+   */
+  allocPersistent?(n: number): Float32Array | null;
+  /**
    * Optional fused convolution over a whole batch (ops fall back to im2col/col2im + gemm when a
    * backend lacks them). All arrays are contiguous, NCHW; results are overwritten, not added to.
    * y[N,O,outH,outW] = conv(x[N,C,H,W], w[O,C/groups,kH,kW]) (+ bias[O]).
@@ -100,6 +105,15 @@ export function registerBackend(b: Backend, makeCurrent = false): void {
 export function backend(): Backend {
   if (current === null) throw new Error('kernels: no backend registered');
   return current;
+}
+
+/**
+ * Zero-filled storage of n floats for a long-lived tensor such as a layer's weight: the current
+ * backend's persistent storage where it has some (the wasm backend's kernels then read it in
+ * place), else an ordinary Float32Array. Either way it behaves as an ordinary array.
+ */
+export function persistentZeros(n: number): Float32Array {
+  return current?.allocPersistent?.(n) ?? new Float32Array(n);
 }
 
 /** Select a registered backend by name ('portable', 'wasm', …). */

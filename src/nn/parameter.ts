@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
+import { persistentZeros } from '../kernels/backend.js';
 
 /**
  * A tensor that is a module's learnable parameter: requiresGrad by default, found by
@@ -12,6 +13,16 @@ export class Parameter extends Tensor {
       super(data, (shapeOrRequiresGrad as readonly number[] | undefined) ?? [data.length], requiresGrad);
     }
   }
+}
+
+/**
+ * A zero-filled parameter for a layer's own weights, in the backend's persistent storage where it
+ * has some (the wasm backend then reads it without copying at every forward, backward and step).
+ */
+export function zerosParameter(shape: readonly number[]): Parameter {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return new Parameter(new Tensor(persistentZeros(n), shape));
 }
 
 export function isParameter(x: unknown): x is Parameter {

@@ -6,7 +6,7 @@
 import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
-import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
+import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, TMP_OFFSET, WasmKernels } from './instance.js';
 import { KernelPool, getNumThreads, getWorkerHost, runJobsHere, type Job } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
 
@@ -97,25 +97,41 @@ export class WasmBackend implements Backend {
     }
     const k = this.kernels;
     const T = this.threadsFor(M, N, K);
-    const pA = PACK_OFFSET + T * PACK_BYTES;
-    const pB = pA + align(M * K * 4);
-    const pC = pB + align(K * N * 4);
+    const scratch = k.scratchBase;
+    // operands resident in linear memory (layer weights: resident.ts) are read in place
+    const rA = k.addressOf(A, aOff);
+    const rB = k.addressOf(B, bOff);
+    let p = scratch + T * PACK_BYTES;
+    let pA = rA;
+    let pB = rB;
+    if (pA < 0) {
+      pA = p;
+      p += align(M * K * 4);
+    }
+    if (pB < 0) {
+      pB = p;
+      p += align(K * N * 4);
+    }
+    const pC = p;
     if (!k.ensure(pC + M * N * 4)) throw new RangeError(`gemm: ${M}×${K}·${K}×${N} exceeds the WebAssembly memory limit; use setBackend('portable')`);
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
     const acc = accumulate ? 1 : 0;
-    const copyIn = (): void => {
-      const heap = k.heapF32;
-      heap.set(A.subarray(aOff, aOff + M * K), pA >> 2);
-      heap.set(B.subarray(bOff, bOff + K * N), pB >> 2);
-      if (accumulate) heap.set(C.subarray(cOff, cOff + M * N), pC >> 2);
-    };
     if (T === 1) {
-      copyIn();
-      k.exports.gemm(ta, tb, M, N, K, pA, pB, pC, acc, 0, M, 0, N, PACK_OFFSET, PACK_OFFSET + PACK_A_BYTES, TMP_OFFSET);
+      const heap = k.heapF32;
+      if (rA < 0) heap.set(A.subarray(aOff, aOff + M * K), pA >> 2);
+      if (rB < 0) heap.set(B.subarray(bOff, bOff + K * N), pB >> 2);
+      if (accumulate) heap.set(C.subarray(cOff, cOff + M * N), pC >> 2);
+      k.exports.gemm(ta, tb, M, N, K, pA, pB, pC, acc, 0, M, 0, N, scratch, scratch + PACK_A_BYTES, TMP_OFFSET);
       C.set(k.heapF32.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
       return;
     }
+    const copyIn = (): void => {
+      const heap = k.heapF32;
+      if (rA < 0) heap.set(A.subarray(aOff, aOff + M * K), pA >> 2);
+      if (rB < 0) heap.set(B.subarray(bOff, bOff + K * N), pB >> 2);
+      if (accumulate) heap.set(C.subarray(cOff, cOff + M * N), pC >> 2);
+    };
     // each job covers C's rows [j[10], j[11]) × columns [j[12], j[13]); the operands are copied in
     // while the workers wake, and each job's block of C is copied out as soon as the calling
     // thread has computed it (the workers' blocks once all are done)
@@ -126,7 +142,12 @@ export class WasmBackend implements Backend {
       if (c0 === 0 && c1 === N) C.set(heap.subarray(h + r0 * N, h + r1 * N), cOff + r0 * N);
       else for (let r = r0; r < r1; r++) C.set(heap.subarray(h + r * N + c0, h + r * N + c1), cOff + r * N + c0);
     };
-    this.runJobs(gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc), T, copyIn, copyOut);
+    this.runJobs(gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc, scratch), T, copyIn, copyOut);
+  }
+
+  /** Zero-filled storage for a layer's weights inside linear memory, read there without copies. */
+  allocPersistent(n: number): Float32Array | null {
+    return this.kernels.allocResident(n);
   }
 
   tanh(x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {
@@ -153,7 +174,7 @@ export class WasmBackend implements Backend {
     const k = this.kernels;
     const nx = g.C * g.H * g.W;
     const nc = g.C * g.kH * g.kW * g.outH * g.outW;
-    const px = PACK_OFFSET;
+    const px = k.scratchBase;
     const pc = px + align(nx * 4);
     if (!k.ensure(pc + nc * 4)) throw new RangeError('im2col: input exceeds the WebAssembly memory limit');
     k.heapF32.set(x.subarray(xOff, xOff + nx), px >> 2);
@@ -166,7 +187,7 @@ export class WasmBackend implements Backend {
     const k = this.kernels;
     const nx = g.C * g.H * g.W;
     const nc = g.C * g.kH * g.kW * g.outH * g.outW;
-    const px = PACK_OFFSET;
+    const px = k.scratchBase;
     const pc = px + align(nx * 4);
     if (!k.ensure(pc + nc * 4)) throw new RangeError('col2im: input exceeds the WebAssembly memory limit');
     const heap = k.heapF32;

@@ -6,12 +6,12 @@
  * buffers would exceed CHUNK_FLOATS are processed a fixed number of images at a time; that number
  * depends on the geometry only, so results are bit-identical for any thread count.
  *
- * Memory: [PACK_OFFSET, base) is the per-thread GEMM packing scratch of the threads in use; the
+ * Memory: [scratchBase, base) is the per-thread GEMM packing scratch of the threads in use; the
  * operands and work buffers of this call follow from `base` (kernels run one at a time).
  */
 import type { Conv2dGeometry } from '../backend.js';
 import type { WasmBackend } from './backend.js';
-import { GEOM_OFFSET, PACK_BYTES, PACK_OFFSET } from './instance.js';
+import { GEOM_OFFSET, PACK_BYTES } from './instance.js';
 import { gemmJobs } from './gemm-jobs.js';
 
 /** Work buffers of one chunk of images stay under this many floats (64 MB) where possible. */
@@ -56,7 +56,8 @@ function writeGeometry(be: WasmBackend, g: Conv2dGeometry): void {
 
 /** Bump allocator over linear memory from the end of T threads' packing scratch. */
 function layout(T: number, sizes: number[], op: string, be: WasmBackend): number[] {
-  let p = PACK_OFFSET + T * PACK_BYTES;
+  const scratch = be.kernels.scratchBase;
+  let p = scratch + T * PACK_BYTES;
   const out: number[] = [];
   for (const s of sizes) {
     out.push(p);
@@ -77,7 +78,7 @@ function residentGemm(
   pA: number, pB: number, pC: number, acc: number,
 ): void {
   if (M === 0 || N === 0) return;
-  be.runJobs(gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc), T);
+  be.runJobs(gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc, be.kernels.scratchBase), T);
 }
 
 /** y[N,O,outH,outW] = conv(x, w) (+ bias). */

@@ -12,7 +12,7 @@
  * function in JS) already pays from 1/8 of it (2× faster at 1,024 elements); its backward, two
  * multiplies and a subtraction, only from 4× it (at 4,096 elements it is 0.8× the JS loop).
  */
-import { PACK_OFFSET, type WasmKernels } from './instance.js';
+import type { WasmKernels } from './instance.js';
 
 interface ElementwiseExports {
   tanh(x: number, y: number, n: number): void;
@@ -23,12 +23,13 @@ interface ElementwiseExports {
 /** Floats per chunk: 32 KiB per operand, so a chunk's operands stay in L1/L2 between the copies. */
 export const CHUNK = 8192;
 const CHUNK_BYTES = CHUNK * 4;
-/** Two chunk regions, 16-byte aligned (the kernels read and write whole f32x4 vectors). */
-const R0 = PACK_OFFSET;
-const R1 = R0 + CHUNK_BYTES;
-const END = R1 + CHUNK_BYTES;
+/** Two chunk regions at the start of the per-call scratch, 64-byte aligned (whole f32x4 vectors). */
+const R1_OFFSET = CHUNK_BYTES;
+const REGION_BYTES = 2 * CHUNK_BYTES;
 
 let minElements = 4096;
+/** A resident weight's SGD step goes to wasm from this size (only g is copied, so it pays early). */
+const RESIDENT_SGD_MIN = 256;
 
 /** The smallest array the wasm elementwise kernels take (smaller ones are declined). */
 export function elementwiseMin(): number {
@@ -42,21 +43,26 @@ export function setElementwiseMin(n: number): number {
   return prev;
 }
 
-function exportsOf(k: WasmKernels): ElementwiseExports {
-  if (!k.ensure(END)) throw new RangeError('wasm elementwise: cannot grow the WebAssembly memory');
-  return k.exports as unknown as ElementwiseExports;
+/** The exports, with the two chunk regions in place; returns R0 (R1 = R0 + R1_OFFSET). */
+function regions(k: WasmKernels): number {
+  const r0 = k.scratchBase;
+  if (!k.ensure(r0 + REGION_BYTES)) throw new RangeError('wasm elementwise: cannot grow the WebAssembly memory');
+  return r0;
 }
+
+const exportsOf = (k: WasmKernels): ElementwiseExports => k.exports as unknown as ElementwiseExports;
 
 /** out[outOff..+n) = tanh(x[xOff..+n)); false (nothing written) when n is below the minimum. */
 export function wasmTanh(k: WasmKernels, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {
   if (n < minElements / 8 || n === 0) return false;
   const e = exportsOf(k);
+  const r0 = regions(k);
   const heap = k.heapF32;
   for (let i = 0; i < n; i += CHUNK) {
     const m = Math.min(CHUNK, n - i);
-    heap.set(x.subarray(xOff + i, xOff + i + m), R0 >> 2);
-    e.tanh(R0, R0, m);
-    out.set(heap.subarray(R0 >> 2, (R0 >> 2) + m), outOff + i);
+    heap.set(x.subarray(xOff + i, xOff + i + m), r0 >> 2);
+    e.tanh(r0, r0, m);
+    out.set(heap.subarray(r0 >> 2, (r0 >> 2) + m), outOff + i);
   }
   return true;
 }
@@ -65,32 +71,43 @@ export function wasmTanh(k: WasmKernels, x: Float32Array, xOff: number, out: Flo
 export function wasmTanhBackward(k: WasmKernels, g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
   if (n < minElements * 4 || n === 0) return false;
   const e = exportsOf(k);
+  const r0 = regions(k);
+  const r1 = r0 + R1_OFFSET;
   const heap = k.heapF32;
   for (let i = 0; i < n; i += CHUNK) {
     const m = Math.min(CHUNK, n - i);
-    heap.set(g.subarray(i, i + m), R0 >> 2);
-    heap.set(y.subarray(i, i + m), R1 >> 2);
-    e.tanhBackward(R0, R1, R0, m);
-    out.set(heap.subarray(R0 >> 2, (R0 >> 2) + m), i);
+    heap.set(g.subarray(i, i + m), r0 >> 2);
+    heap.set(y.subarray(i, i + m), r1 >> 2);
+    e.tanhBackward(r0, r1, r0, m);
+    out.set(heap.subarray(r0 >> 2, (r0 >> 2) + m), i);
   }
   return true;
 }
 
 /**
  * Plain SGD in place over all of w: θ ← θ − lr·(sign·g + wd·θ), the wd term only when wd ≠ 0;
- * bit-identical to the JavaScript loops. False when declined.
+ * bit-identical to the JavaScript loops. A resident w (a layer weight: resident.ts) is updated
+ * where it lies, so only g is copied in and any size pays; otherwise w goes in and out too and
+ * arrays below the minimum are declined (false).
  */
 export function wasmSgdStep(k: WasmKernels, w: Float32Array, g: Float32Array, lr: number, sign: number, wd: number): boolean {
   const n = w.length;
-  if (n < minElements || n === 0) return false;
+  const rw = k.addressOf(w, 0);
+  if (n === 0 || n < (rw >= 0 ? RESIDENT_SGD_MIN : minElements)) return false;
   const e = exportsOf(k);
+  const r0 = regions(k);
+  const r1 = r0 + R1_OFFSET;
   const heap = k.heapF32;
   for (let i = 0; i < n; i += CHUNK) {
     const m = Math.min(CHUNK, n - i);
-    heap.set(w.subarray(i, i + m), R0 >> 2);
-    heap.set(g.subarray(i, i + m), R1 >> 2);
-    e.sgd(R0, R1, m, lr, sign, wd);
-    w.set(heap.subarray(R0 >> 2, (R0 >> 2) + m), i);
+    heap.set(g.subarray(i, i + m), r1 >> 2);
+    if (rw >= 0) {
+      e.sgd(rw + i * 4, r1, m, lr, sign, wd);
+      continue;
+    }
+    heap.set(w.subarray(i, i + m), r0 >> 2);
+    e.sgd(r0, r1, m, lr, sign, wd);
+    w.set(heap.subarray(r0 >> 2, (r0 >> 2) + m), i);
   }
   return true;
 }

@@ -17,10 +17,13 @@ export const JOBS_PER_THREAD = 4;
 /** Multiply-adds per job at least (about 15 µs of work), so that claiming a job stays negligible. */
 export const JOB_MIN_WORK = 1 << 19;
 
-/** The jobs (kind JOB_GEMM and the gemm export's first 13 arguments) for T threads. */
+/**
+ * The jobs for T threads: kind JOB_GEMM, the gemm export's first 13 arguments, and the start of
+ * the per-thread packing scratch (thread t packs at scratch + t·PACK_BYTES).
+ */
 export function gemmJobs(
   T: number, ta: number, tb: number, M: number, N: number, K: number,
-  pA: number, pB: number, pC: number, acc: number,
+  pA: number, pB: number, pC: number, acc: number, scratch: number,
 ): Job[] {
   const byCols = Math.ceil(N / NR) >= Math.ceil(M / MR);
   const extent = byCols ? N : M;
@@ -36,7 +39,7 @@ export function gemmJobs(
     if (lo >= hi) continue;
     jobs.push([
       JOB_GEMM, ta, tb, M, N, K, pA, pB, pC, acc,
-      byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N,
+      byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N, scratch,
     ]);
   }
   return jobs;

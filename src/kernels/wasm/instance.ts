@@ -13,9 +13,12 @@
  *   [0, 16 KiB)          control block of the worker pool (Int32 words)
  *   [16 KiB, 17 KiB)     conv geometry for im2col/col2im (13 i32)
  *   [32 KiB, 40 KiB)     per-thread 128-byte edge-tile scratch
- *   [64 KiB, …)          per-thread packing scratch (PACK_BYTES each), then the operands
+ *   [64 KiB, R)          resident blocks: layer weights kept in linear memory (resident.ts)
+ *   [R, …)               per-call scratch (`scratchBase`): per-thread packing scratch
+ *                        (PACK_BYTES each), then the operands of the call
  */
 import { WASM_MAX_PAGES, WASM_PLAIN, WASM_PLAIN_FMA, WASM_SHARED, WASM_SHARED_FMA } from './module.generated.js';
+import { ResidentHeap } from './resident.js';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 
 export const CTRL_OFFSET = 0;
@@ -30,6 +33,8 @@ export const NC = 2048;
 export const PACK_A_BYTES = MC * KC * 4;
 export const PACK_BYTES = PACK_A_BYTES + KC * NC * 4;
 export const MAX_THREADS = 64;
+/** Most bytes of resident weights by default (the memory's maximum is 2 GiB). */
+export const RESIDENT_LIMIT = 512 * 1024 * 1024;
 const PAGE = 65536;
 
 export interface KernelExports {
@@ -101,6 +106,8 @@ export class WasmKernels {
   readonly shared: boolean;
   /** Whether the GEMM micro-kernel uses fused multiply-add (relaxed SIMD). */
   readonly fma: boolean;
+  /** Storage for weights inside this memory; only a shared memory qualifies (see resident.ts). */
+  readonly resident: ResidentHeap | null;
   private f32: Float32Array;
   private i32: Int32Array;
 
@@ -109,6 +116,7 @@ export class WasmKernels {
     this.memory = memory;
     this.shared = shared;
     this.fma = fma;
+    this.resident = shared ? new ResidentHeap(PACK_OFFSET, RESIDENT_LIMIT) : null;
     const inst = new (wasmApi()!.Instance)(module, { env: { memory } });
     this.exports = inst.exports as unknown as KernelExports;
     this.f32 = new Float32Array(memory.buffer);
@@ -137,6 +145,23 @@ export class WasmKernels {
     } catch {
       return null;
     }
+  }
+
+  /** First byte of the per-call scratch: packing buffers, then a call's operands. */
+  get scratchBase(): number {
+    return this.resident?.end ?? PACK_OFFSET;
+  }
+
+  /** Byte address of a[off] when `a` is resident in this memory, else −1. */
+  addressOf(a: Float32Array, off: number): number {
+    if (this.resident === null) return -1;
+    const at = this.resident.addressOf(a);
+    return at < 0 ? -1 : at + off * 4;
+  }
+
+  /** A zero-filled resident array of n floats, or null (plain memory, or over the limit). */
+  allocResident(n: number): Float32Array | null {
+    return this.resident?.alloc(this.memory, n, (b) => this.ensure(b)) ?? null;
   }
 
   /** Make the memory at least `bytes` long; false when that exceeds the module's maximum. */

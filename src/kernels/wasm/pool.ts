@@ -13,7 +13,7 @@
  * SharedArrayBuffer; without it the pool is not used and GEMM runs on one thread).
  */
 import { ValueError } from '../../tensor/errors.js';
-import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, type KernelExports, type WasmKernels } from './instance.js';
+import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, TMP_OFFSET, type KernelExports, type WasmKernels } from './instance.js';
 import {
   CLAIM_WORD, ERROR_WORD, FINISHED_WORD, JOB_BASE, JOB_GEMM, JOB_IM2COL, JOB_WORDS, MAX_SLOTS, NJOBS_WORD, SLOT_BASE,
   SLOT_WORDS, WORKER_SOURCE,
@@ -71,7 +71,7 @@ export type Job = number[];
 /** Run one job on thread `t` (0: the calling thread); the same code as the workers' runJob. */
 function runJob(e: KernelExports, j: Job, t: number): void {
   if (j[0] === JOB_GEMM) {
-    const pA = PACK_OFFSET + t * PACK_BYTES;
+    const pA = j[14]! + t * PACK_BYTES;
     e.gemm(j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, pA, pA + PACK_A_BYTES, TMP_OFFSET + t * 128);
     return;
   }
@@ -130,7 +130,7 @@ export class KernelPool {
         finished: FINISHED_WORD,
         error: ERROR_WORD,
         spin: SPIN,
-        scratch: { pack: PACK_OFFSET, packBytes: PACK_BYTES, packABytes: PACK_A_BYTES, tmp: TMP_OFFSET },
+        scratch: { packBytes: PACK_BYTES, packABytes: PACK_A_BYTES, tmp: TMP_OFFSET },
       });
       this.slots.push({ worker, index });
     }

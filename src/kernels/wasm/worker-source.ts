@@ -21,7 +21,8 @@
  * (it woke after that run had ended). The worker spins briefly before sleeping in Atomics.wait.
  *
  * Job kinds: 0 gemm over C's rows [i0,i1) × columns [j0,j1) (the taker adds its own packing
- * scratch: thread t uses PACK_OFFSET + t·PACK_BYTES and its 128-byte edge tile); 1 and 2 run
+ * scratch: thread t uses scratch + t·PACK_BYTES, `scratch` being the job's last word, and its
+ * 128-byte edge tile); 1 and 2 run
  * conv_im2col / conv_col2im over the images [n0,n1) of a batch.
  */
 export const FINISHED_WORD = 0;
@@ -47,7 +48,7 @@ export const JOB_COL2IM = 2;
 export const RUN_JOB_SOURCE = `function gradlabRunJob(e, ctrl, base, t, scratch) {
   var k = ctrl[base];
   if (k === 0) {
-    var pA = scratch.pack + t * scratch.packBytes;
+    var pA = ctrl[base + 14] + t * scratch.packBytes;
     e.gemm(ctrl[base + 1], ctrl[base + 2], ctrl[base + 3], ctrl[base + 4], ctrl[base + 5], ctrl[base + 6],
       ctrl[base + 7], ctrl[base + 8], ctrl[base + 9], ctrl[base + 10], ctrl[base + 11], ctrl[base + 12],
       ctrl[base + 13], pA, pA + scratch.packABytes, scratch.tmp + t * 128);

@@ -1,10 +1,9 @@
 import { ShapeError, ValueError, fmtShape } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { zeros } from '../../tensor/creation.js';
 import type { Generator } from '../../tensor/rng.js';
 import { conv2d } from '../../ops/conv.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, zerosParameter } from '../parameter.js';
 import { resetAffine } from './linear.js';
 import { pad2d, type PaddingMode } from './pad.js';
 import { pyBool, pyTuple } from './repr.js';
@@ -70,8 +69,8 @@ export class Conv2d extends Module {
       throw new ValueError(op, `paddingMode must be 'zeros', 'reflect', 'replicate' or 'circular', got '${String(mode)}'`);
     this.paddingMode = mode;
     const [kH, kW] = this.kernelSize;
-    this.weight = new Parameter(zeros([outChannels, inChannels / groups, kH, kW]));
-    this.bias = (opts.bias ?? true) ? new Parameter(zeros([outChannels])) : null;
+    this.weight = zerosParameter([outChannels, inChannels / groups, kH, kW]);
+    this.bias = (opts.bias ?? true) ? zerosParameter([outChannels]) : null;
     this.resetParameters(opts.generator);
   }
 

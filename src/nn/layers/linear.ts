@@ -1,12 +1,11 @@
 import { ShapeError, ValueError, fmtShape } from '../../tensor/errors.js';
 import { normDim } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { zeros } from '../../tensor/creation.js';
 import type { Generator } from '../../tensor/rng.js';
 import { flatten, reshape } from '../../ops/view.js';
 import { linear } from '../../ops/linear.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, zerosParameter } from '../parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 import { pyBool, pyTuple } from './repr.js';
 import { checkSize } from './args.js';
@@ -44,8 +43,8 @@ export class Linear extends Module {
     checkSize('Linear', 'outFeatures', outFeatures, 0);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = new Parameter(zeros([outFeatures, inFeatures]));
-    this.bias = (opts.bias ?? true) ? new Parameter(zeros([outFeatures])) : null;
+    this.weight = zerosParameter([outFeatures, inFeatures]);
+    this.bias = (opts.bias ?? true) ? zerosParameter([outFeatures]) : null;
     this.resetParameters(opts.generator);
   }
 
