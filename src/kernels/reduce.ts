@@ -13,6 +13,23 @@ export function sumAxis(x: Float32Array, outer: number, n: number, inner: number
     return;
   }
   const acc = new Float64Array(inner);
+  if (outer === 1 && n >= 4) {
+    // column sums of an [n, inner] matrix (bias gradients): four rows per pass over acc
+    let k = 0;
+    for (; k + 4 <= n; k += 4) {
+      const b0 = k * inner;
+      const b1 = b0 + inner;
+      const b2 = b1 + inner;
+      const b3 = b2 + inner;
+      for (let i = 0; i < inner; i++) acc[i] += x[b0 + i]! + x[b1 + i]! + (x[b2 + i]! + x[b3 + i]!);
+    }
+    for (; k < n; k++) {
+      const b = k * inner;
+      for (let i = 0; i < inner; i++) acc[i] += x[b + i]!;
+    }
+    for (let i = 0; i < inner; i++) out[i] = acc[i]!;
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     acc.fill(0);
     let base = o * n * inner;
