@@ -15,6 +15,10 @@ export const THREAD_MIN_WORK = 1 << 21;
 
 const align = (n: number): number => (n + 63) & ~63;
 
+/** a[off..off+n) without a new view when that is all of a. */
+const part = (a: Float32Array, off: number, n: number): Float32Array =>
+  off === 0 && a.length === n ? a : a.subarray(off, off + n);
+
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly kernels: WasmKernels;
@@ -119,18 +123,18 @@ export class WasmBackend implements Backend {
     const acc = accumulate ? 1 : 0;
     if (T === 1) {
       const heap = k.heapF32;
-      if (rA < 0) heap.set(A.subarray(aOff, aOff + M * K), pA >> 2);
-      if (rB < 0) heap.set(B.subarray(bOff, bOff + K * N), pB >> 2);
-      if (accumulate) heap.set(C.subarray(cOff, cOff + M * N), pC >> 2);
+      if (rA < 0) heap.set(part(A, aOff, M * K), pA >> 2);
+      if (rB < 0) heap.set(part(B, bOff, K * N), pB >> 2);
+      if (accumulate) heap.set(part(C, cOff, M * N), pC >> 2);
       k.exports.gemm(ta, tb, M, N, K, pA, pB, pC, acc, 0, M, 0, N, scratch, scratch + PACK_A_BYTES, TMP_OFFSET);
-      C.set(k.heapF32.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
+      C.set(heap.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
       return;
     }
     const copyIn = (): void => {
       const heap = k.heapF32;
-      if (rA < 0) heap.set(A.subarray(aOff, aOff + M * K), pA >> 2);
-      if (rB < 0) heap.set(B.subarray(bOff, bOff + K * N), pB >> 2);
-      if (accumulate) heap.set(C.subarray(cOff, cOff + M * N), pC >> 2);
+      if (rA < 0) heap.set(part(A, aOff, M * K), pA >> 2);
+      if (rB < 0) heap.set(part(B, bOff, K * N), pB >> 2);
+      if (accumulate) heap.set(part(C, cOff, M * N), pC >> 2);
     };
     // each job covers C's rows [j[10], j[11]) × columns [j[12], j[13]); the operands are copied in
     // while the workers wake, and each job's block of C is copied out as soon as the calling

@@ -166,26 +166,25 @@ export class WasmKernels {
 
   /** Make the memory at least `bytes` long; false when that exceeds the module's maximum. */
   ensure(bytes: number): boolean {
+    // only this object grows the memory, so the size seen at the last growth is current
+    if (bytes <= this.f32.length * 4) return true;
     const have = this.memory.buffer.byteLength;
     if (bytes > have) {
       const pages = Math.ceil((bytes - have) / PAGE);
       if (have / PAGE + pages > WASM_MAX_PAGES) return false;
       this.memory.grow(pages);
     }
-    if (this.f32.buffer !== this.memory.buffer || this.f32.length * 4 !== this.memory.buffer.byteLength) {
-      this.f32 = new Float32Array(this.memory.buffer);
-      this.i32 = new Int32Array(this.memory.buffer);
-    }
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
     return true;
   }
 
+  /** A view of the whole memory (renewed by `ensure` when it grows). */
   get heapF32(): Float32Array {
-    if (this.f32.length * 4 !== this.memory.buffer.byteLength) this.ensure(0);
     return this.f32;
   }
 
   get heapI32(): Int32Array {
-    if (this.i32.length * 4 !== this.memory.buffer.byteLength) this.ensure(0);
     return this.i32;
   }
 }
