@@ -117,7 +117,8 @@ export class WasmBackend implements Backend {
       p += align(K * N * 4);
     }
     const pC = p;
-    if (!k.ensure(pC + M * N * 4)) throw new RangeError(`gemm: ${M}×${K}·${K}×${N} exceeds the WebAssembly memory limit; use setBackend('portable')`);
+    const q = pC + align(M * N * 4);
+    if (!k.ensure(q)) throw new RangeError(`gemm: ${M}×${K}·${K}×${N} exceeds the WebAssembly memory limit; use setBackend('portable')`);
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
     const acc = accumulate ? 1 : 0;
@@ -126,15 +127,18 @@ export class WasmBackend implements Backend {
       if (rA < 0) heap.set(part(A, aOff, M * K), pA >> 2);
       if (rB < 0) heap.set(part(B, bOff, K * N), pB >> 2);
       if (accumulate) heap.set(part(C, cOff, M * N), pC >> 2);
-      k.exports.gemm(ta, tb, M, N, K, pA, pB, pC, acc, 0, M, 0, N, scratch, scratch + PACK_A_BYTES, TMP_OFFSET);
+      k.exports.gemm(ta, tb, M, N, K, pA, pB, pC, acc, 0, M, 0, N, scratch, scratch + PACK_A_BYTES, TMP_OFFSET, 0, 0);
       C.set(heap.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
       return;
     }
+    const plan = gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc, scratch, q);
+    if (!k.ensure(q + plan.prepackBytes)) throw new RangeError(`gemm: ${M}×${K}·${K}×${N} exceeds the WebAssembly memory limit; use setBackend('portable')`);
     const copyIn = (): void => {
       const heap = k.heapF32;
       if (rA < 0) heap.set(part(A, aOff, M * K), pA >> 2);
       if (rB < 0) heap.set(part(B, bOff, K * N), pB >> 2);
       if (accumulate) heap.set(part(C, cOff, M * N), pC >> 2);
+      plan.prepack(k.exports);
     };
     // each job covers C's rows [j[10], j[11]) × columns [j[12], j[13]); the operands are copied in
     // while the workers wake, and each job's block of C is copied out as soon as the calling
@@ -146,7 +150,7 @@ export class WasmBackend implements Backend {
       if (c0 === 0 && c1 === N) C.set(heap.subarray(h + r0 * N, h + r1 * N), cOff + r0 * N);
       else for (let r = r0; r < r1; r++) C.set(heap.subarray(h + r * N + c0, h + r * N + c1), cOff + r * N + c0);
     };
-    this.runJobs(gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc, scratch), T, copyIn, copyOut);
+    this.runJobs(plan.jobs, T, copyIn, copyOut);
   }
 
   /** Zero-filled storage for a layer's weights inside linear memory, read there without copies. */

@@ -78,7 +78,7 @@ function residentGemm(
   pA: number, pB: number, pC: number, acc: number,
 ): void {
   if (M === 0 || N === 0) return;
-  be.runJobs(gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc, be.kernels.scratchBase), T);
+  be.runJobs(gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc, be.kernels.scratchBase, 0).jobs, T);
 }
 
 /** y[N,O,outH,outW] = conv(x, w) (+ bias). */

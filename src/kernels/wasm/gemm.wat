@@ -174,14 +174,53 @@
       (br_if $R (i32.lt_u (local.get $r) (local.get $h)))))
 
   ;; ---------------------------------------------------------------------------------------------
+  ;; K blocks: the fewest of at most 256 steps, of equal length rounded up to a multiple of 4
+  ;; (784 = 4×196, not 3×256 + 16: a short block pays a whole pass over C and its own packing)
+  (func $kblock (param $K i32) (result i32)
+    (local $kb i32)
+    (local.set $kb (i32.div_u (i32.add (local.get $K) (i32.const 255)) (i32.const 256)))
+    (i32.and (i32.add (i32.div_u (i32.add (local.get $K) (i32.sub (local.get $kb) (i32.const 1))) (local.get $kb)) (i32.const 3)) (i32.const -4)))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; prepack: pack all `count` lanes of an operand (rows of op(A): width 4; columns of op(B):
+  ;; width 8) for every K block, so that threads sharing it need not each pack it. Lane l's
+  ;; panel of K block pc (kc steps) lands at dst + (countPad·pc + l·kc)·4, countPad = count
+  ;; rounded up to a multiple of width: the layout gemm reads when given a pre-packed operand.
+  (func (export "prepack") (param $src i32) (param $dst i32) (param $width i32) (param $count i32)
+      (param $K i32) (param $sl i32) (param $sk i32)
+    (local $kb i32) (local $pc i32) (local $kc i32) (local $l i32) (local $v i32) (local $pad i32)
+    (local.set $kb (call $kblock (local.get $K)))
+    (local.set $pad (i32.mul (i32.div_u (i32.add (local.get $count) (i32.sub (local.get $width) (i32.const 1))) (local.get $width)) (local.get $width)))
+    (local.set $pc (i32.const 0))
+    (block $pd (loop $PC
+      (br_if $pd (i32.ge_u (local.get $pc) (local.get $K)))
+      (local.set $kc (i32.sub (local.get $K) (local.get $pc)))
+      (if (i32.gt_u (local.get $kc) (local.get $kb)) (then (local.set $kc (local.get $kb))))
+      (local.set $l (i32.const 0))
+      (block $ld (loop $LL
+        (br_if $ld (i32.ge_u (local.get $l) (local.get $count)))
+        (local.set $v (i32.sub (local.get $count) (local.get $l)))
+        (if (i32.gt_u (local.get $v) (local.get $width)) (then (local.set $v (local.get $width))))
+        (call $pack
+          (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $pad) (local.get $pc)) (i32.mul (local.get $l) (local.get $kc))) (i32.const 2)))
+          (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $l) (local.get $sl)) (i32.mul (local.get $pc) (local.get $sk))) (i32.const 2)))
+          (local.get $width) (local.get $v) (local.get $kc) (local.get $sl) (local.get $sk))
+        (local.set $l (i32.add (local.get $l) (local.get $width)))
+        (br $LL)))
+      (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
+      (br $PC))))
+
+  ;; ---------------------------------------------------------------------------------------------
   ;; gemm: the rows [i0,i1) × columns [j0,j1) of C = op(A)·op(B) (+ C when acc).
   ;; A: M×K (or K×M when ta), B: K×N (or N×K when tb), C: M×N, row-major, byte pointers.
   ;; pA/pB: packing scratch (MC·KC and KC·NC floats), tmp: 128 bytes. K-blocking depends on K
   ;; only, so every element of C is computed the same way whatever range a thread is given.
+  ;; qA/qB: op(A) or op(B) already packed by `prepack` (all of it), or 0 to pack here.
   (func (export "gemm") (param $ta i32) (param $tb i32) (param $M i32) (param $N i32) (param $K i32)
       (param $A i32) (param $B i32) (param $C i32) (param $acc i32)
       (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32)
-      (param $pA i32) (param $pB i32) (param $tmp i32)
+      (param $pA i32) (param $pB i32) (param $tmp i32) (param $qA i32) (param $qB i32)
+    (local $ab i32) (local $bb i32) (local $Mp i32) (local $Np i32)
     (local $kb i32) (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
     (local $jr i32) (local $ir i32) (local $w i32) (local $h i32) (local $add i32)
     (local $asl i32) (local $ask i32) (local $bsl i32) (local $bsk i32) (local $ldc i32)
@@ -207,10 +246,10 @@
               (local.set $ir (i32.add (local.get $ir) (i32.const 1)))
               (br $Z)))))
         (return)))
-    ;; K blocks: the fewest of at most 256 steps, of equal length rounded up to a multiple of 4
-    ;; (784 = 4×196, not 3×256 + 16: a short block pays a whole pass over C and its own packing)
-    (local.set $kb (i32.div_u (i32.add (local.get $K) (i32.const 255)) (i32.const 256)))
-    (local.set $kb (i32.and (i32.add (i32.div_u (i32.add (local.get $K) (i32.sub (local.get $kb) (i32.const 1))) (local.get $kb)) (i32.const 3)) (i32.const -4)))
+    (local.set $kb (call $kblock (local.get $K)))
+    ;; lanes of a pre-packed operand's K block, rounded up to whole panels
+    (local.set $Mp (i32.and (i32.add (local.get $M) (i32.const 3)) (i32.const -4)))
+    (local.set $Np (i32.and (i32.add (local.get $N) (i32.const 7)) (i32.const -8)))
     (local.set $jc (local.get $j0))
     (block $jdone (loop $JC
       (br_if $jdone (i32.ge_u (local.get $jc) (local.get $j1)))
@@ -222,8 +261,12 @@
         (local.set $kc (i32.sub (local.get $K) (local.get $pc)))
         (if (i32.gt_u (local.get $kc) (local.get $kb)) (then (local.set $kc (local.get $kb))))
         (local.set $add (i32.or (local.get $acc) (i32.ne (local.get $pc) (i32.const 0))))
-        ;; pack op(B)[pc:pc+kc, jc:jc+nc] into 8-wide panels
-        (local.set $jr (i32.const 0))
+        ;; pack op(B)[pc:pc+kc, jc:jc+nc] into 8-wide panels (unless it comes pre-packed)
+        (local.set $bb (local.get $pB))
+        (if (local.get $qB)
+          (then (local.set $bb (i32.add (local.get $qB)
+            (i32.shl (i32.add (i32.mul (local.get $Np) (local.get $pc)) (i32.mul (local.get $jc) (local.get $kc))) (i32.const 2))))))
+        (local.set $jr (if (result i32) (local.get $qB) (then (local.get $nc)) (else (i32.const 0))))
         (block $bd (loop $BP
           (br_if $bd (i32.ge_u (local.get $jr) (local.get $nc)))
           (local.set $w (i32.sub (local.get $nc) (local.get $jr)))
@@ -241,8 +284,12 @@
           (br_if $idone (i32.ge_u (local.get $ic) (local.get $i1)))
           (local.set $mc (i32.sub (local.get $i1) (local.get $ic)))
           (if (i32.gt_u (local.get $mc) (i32.const 128)) (then (local.set $mc (i32.const 128))))
-          ;; pack op(A)[ic:ic+mc, pc:pc+kc] into 4-tall panels
-          (local.set $ir (i32.const 0))
+          ;; pack op(A)[ic:ic+mc, pc:pc+kc] into 4-tall panels (unless it comes pre-packed)
+          (local.set $ab (local.get $pA))
+          (if (local.get $qA)
+            (then (local.set $ab (i32.add (local.get $qA)
+              (i32.shl (i32.add (i32.mul (local.get $Mp) (local.get $pc)) (i32.mul (local.get $ic) (local.get $kc))) (i32.const 2))))))
+          (local.set $ir (if (result i32) (local.get $qA) (then (local.get $mc)) (else (i32.const 0))))
           (block $ad (loop $AP
             (br_if $ad (i32.ge_u (local.get $ir) (local.get $mc)))
             (local.set $h (i32.sub (local.get $mc) (local.get $ir)))
@@ -267,8 +314,8 @@
               (local.set $h (i32.sub (local.get $mc) (local.get $ir)))
               (if (i32.gt_u (local.get $h) (i32.const 4)) (then (local.set $h (i32.const 4))))
               (call $micro
-                (i32.add (local.get $pA) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 2)))
-                (i32.add (local.get $pB) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 2)))
+                (i32.add (local.get $ab) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 2)))
+                (i32.add (local.get $bb) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 2)))
                 (local.get $kc)
                 (i32.add (local.get $C) (i32.shl
                   (i32.add (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $N))

@@ -42,8 +42,10 @@ export interface KernelExports {
     ta: number, tb: number, M: number, N: number, K: number,
     A: number, B: number, C: number, acc: number,
     i0: number, i1: number, j0: number, j1: number,
-    pA: number, pB: number, tmp: number,
+    pA: number, pB: number, tmp: number, qA: number, qB: number,
   ): void;
+  /** gemm.wat: pack all `count` lanes of an operand for every K block (the layout of gemm's qA/qB). */
+  prepack(src: number, dst: number, width: number, count: number, K: number, sl: number, sk: number): void;
   im2col(x: number, g: number, cols: number): void;
   col2im(cols: number, g: number, x: number): void;
   /** conv.wat: im2col/col2im on one image's columns of cols[K, ld], and [N,O,L] ↔ [O,N·L]. */

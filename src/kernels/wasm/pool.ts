@@ -72,7 +72,7 @@ export type Job = number[];
 function runJob(e: KernelExports, j: Job, t: number): void {
   if (j[0] === JOB_GEMM) {
     const pA = j[14]! + t * PACK_BYTES;
-    e.gemm(j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, pA, pA + PACK_A_BYTES, TMP_OFFSET + t * 128);
+    e.gemm(j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, pA, pA + PACK_A_BYTES, TMP_OFFSET + t * 128, j[15]!, j[16]!);
     return;
   }
   const f = j[0] === JOB_IM2COL ? e.conv_im2col : e.conv_col2im;

@@ -21,8 +21,8 @@
  * (it woke after that run had ended). The worker spins briefly before sleeping in Atomics.wait.
  *
  * Job kinds: 0 gemm over C's rows [i0,i1) × columns [j0,j1) (the taker adds its own packing
- * scratch: thread t uses scratch + t·PACK_BYTES, `scratch` being the job's last word, and its
- * 128-byte edge tile); 1 and 2 run
+ * scratch: thread t uses scratch + t·PACK_BYTES, `scratch` being word 14 of the job, and its
+ * 128-byte edge tile; words 15 and 16 are gemm's pre-packed qA and qB); 1 and 2 run
  * conv_im2col / conv_col2im over the images [n0,n1) of a batch.
  */
 export const FINISHED_WORD = 0;
@@ -34,7 +34,7 @@ export const SLOT_WORDS = 4;
 export const SLOT_BASE = 64;
 export const MAX_SLOTS = 64;
 export const JOB_BASE = SLOT_BASE + MAX_SLOTS * SLOT_WORDS;
-export const JOB_WORDS = 16;
+export const JOB_WORDS = 20;
 export const JOB_GEMM = 0;
 export const JOB_IM2COL = 1;
 export const JOB_COL2IM = 2;
@@ -51,7 +51,7 @@ export const RUN_JOB_SOURCE = `function gradlabRunJob(e, ctrl, base, t, scratch)
     var pA = ctrl[base + 14] + t * scratch.packBytes;
     e.gemm(ctrl[base + 1], ctrl[base + 2], ctrl[base + 3], ctrl[base + 4], ctrl[base + 5], ctrl[base + 6],
       ctrl[base + 7], ctrl[base + 8], ctrl[base + 9], ctrl[base + 10], ctrl[base + 11], ctrl[base + 12],
-      ctrl[base + 13], pA, pA + scratch.packABytes, scratch.tmp + t * 128);
+      ctrl[base + 13], pA, pA + scratch.packABytes, scratch.tmp + t * 128, ctrl[base + 15], ctrl[base + 16]);
   } else {
     // [kind, src, geometry, dst, ld, n0, n1, srcImageBytes, dstImageBytes]
     var f = k === 1 ? e.conv_im2col : e.conv_col2im;
