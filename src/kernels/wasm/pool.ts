@@ -60,8 +60,14 @@ export function getNumThreads(): number {
   return requested ?? Math.min(host?.cores ?? 1, MAX_THREADS);
 }
 
-/** Spin iterations before sleeping, on both sides (a few tens of microseconds). */
+/** Spin iterations of the calling thread before it sleeps waiting for workers (tens of µs). */
 const SPIN = 20000;
+/**
+ * Spin iterations of an idle worker before it sleeps (about 3 ms): long enough to bridge the
+ * JavaScript ops between the kernels of a training step, so the next kernel finds it awake
+ * instead of paying a futex wake-up (as OpenMP runtimes spin after a parallel region).
+ */
+const WORKER_SPIN = 200_000;
 /** Most jobs in one run (the control block's job area). */
 export const MAX_JOBS = Math.floor((CTRL_WORDS - JOB_BASE) / JOB_WORDS);
 
@@ -129,7 +135,7 @@ export class KernelPool {
         njobs: NJOBS_WORD,
         finished: FINISHED_WORD,
         error: ERROR_WORD,
-        spin: SPIN,
+        spin: WORKER_SPIN,
         scratch: { packBytes: PACK_BYTES, packABytes: PACK_A_BYTES, tmp: TMP_OFFSET },
       });
       this.slots.push({ worker, index });
