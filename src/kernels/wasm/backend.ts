@@ -7,7 +7,7 @@ import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
-import { KernelPool, getNumThreads, getWorkerHost } from './pool.js';
+import { KernelPool, getNumThreads, getWorkerHost, runJob } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
 
 /** Products smaller than this many multiply-adds stay on one thread (waking workers costs ~10 µs). */
@@ -60,15 +60,17 @@ export class WasmBackend implements Backend {
     return this.threadsFor(M, N, K);
   }
 
-  /** Run `gemm` export jobs (16 arguments each): the first here, the others on the pool's workers. */
+  /**
+   * Run pool jobs (16 arguments each, then an optional kind: see KernelPool.run; `gemm` when
+   * absent): the first here, the others on the pool's workers.
+   */
   runGemmJobs(jobs: number[][]): void {
     if (jobs.length > 1) {
       this.pool!.run(jobs);
       return;
     }
     const j = jobs[0];
-    if (j !== undefined)
-      this.kernels.exports.gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+    if (j !== undefined) runJob(this.kernels, j);
   }
 
   conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void {

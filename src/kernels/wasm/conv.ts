@@ -13,6 +13,7 @@ import type { Conv2dGeometry } from '../backend.js';
 import type { WasmBackend } from './backend.js';
 import { GEOM_OFFSET, PACK_BYTES, PACK_OFFSET } from './instance.js';
 import { gemmJobs } from './gemm-jobs.js';
+import { JOB_COL2IM, JOB_GATHER, JOB_IM2COL, JOB_SCATTER } from './worker-source.js';
 
 /** Work buffers of one chunk of images stay under this many floats (64 MB) where possible. */
 let CHUNK_FLOATS = 1 << 24;
@@ -81,6 +82,24 @@ function residentGemm(
   be.runGemmJobs(jobs);
 }
 
+/**
+ * Run a per-image kernel (a JOB_* kind of worker-source.ts) over images [0, nb) on at most T
+ * threads, one contiguous range of images each; `args(n0, n1)` gives the export's arguments.
+ * Images are independent and write disjoint memory, so the result does not depend on T.
+ */
+function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (n0: number, n1: number) => number[]): void {
+  const t = Math.max(1, Math.min(T, nb));
+  const per = Math.ceil(nb / t);
+  const jobs: number[][] = [];
+  for (let n0 = 0; n0 < nb; n0 += per) {
+    const a = args(n0, Math.min(nb, n0 + per));
+    while (a.length < 16) a.push(0);
+    a.push(kind);
+    jobs.push(a);
+  }
+  be.runGemmJobs(jobs);
+}
+
 /** y[N,O,outH,outW] = conv(x, w) (+ bias). */
 export function conv2dForward(
   be: WasmBackend, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array,
@@ -90,7 +109,6 @@ export function conv2dForward(
   const T = be.gemmThreads(Og, cb * L, Kg);
   const [px, pw, pb, pcols, pY, pout] = layout(T, [cb * img, g.O * Kg, g.O, K * cb * L, g.O * cb * L, cb * outImg], 'conv2d', be);
   const k = be.kernels;
-  const e = k.exports;
   k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
   if (bias !== null) k.heapF32.set(bias.subarray(0, g.O), pb! >> 2);
   writeGeometry(be, g);
@@ -98,10 +116,10 @@ export function conv2dForward(
     const nb = Math.min(cb, g.N - n0);
     const NL = nb * L;
     k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
-    for (let j = 0; j < nb; j++) e.conv_im2col(px! + j * img * 4, GEOM_OFFSET, pcols! + j * L * 4, NL);
+    imageJobs(be, T, nb, JOB_IM2COL, (a, b) => [px!, GEOM_OFFSET, pcols!, NL, a, b]);
     for (let gi = 0; gi < g.groups; gi++)
       residentGemm(be, T, 0, 0, Og, NL, Kg, pw! + gi * Og * Kg * 4, pcols! + gi * Kg * NL * 4, pY! + gi * Og * NL * 4, 0);
-    e.conv_scatter(pY!, pout!, nb, g.O, L, bias !== null ? pb! : 0);
+    imageJobs(be, T, nb, JOB_SCATTER, (a, b) => [pY!, pout!, nb, g.O, L, bias !== null ? pb! : 0, a, b]);
     y.set(k.heapF32.subarray(pout! >> 2, (pout! >> 2) + nb * outImg), n0 * outImg);
   }
 }
@@ -113,7 +131,6 @@ export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Arr
   const T = be.gemmThreads(Kg, cb * L, Og);
   const [pdy, pdyT, pw, pcols, pdx] = layout(T, [cb * outImg, cb * outImg, g.O * Kg, K * cb * L, cb * img], 'conv2d backward', be);
   const k = be.kernels;
-  const e = k.exports;
   k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
   writeGeometry(be, g);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
@@ -123,11 +140,10 @@ export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Arr
     heap.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
     // one image's [O, L] already is the GEMM's layout
     const src = nb === 1 ? pdy! : pdyT!;
-    if (nb > 1) e.conv_gather(pdy!, pdyT!, nb, g.O, L);
+    if (nb > 1) imageJobs(be, T, nb, JOB_GATHER, (a, b) => [pdy!, pdyT!, nb, g.O, L, a, b]);
     for (let gi = 0; gi < g.groups; gi++)
       residentGemm(be, T, 1, 0, Kg, NL, Og, pw! + gi * Og * Kg * 4, src + gi * Og * NL * 4, pcols! + gi * Kg * NL * 4, 0);
-    k.heapF32.fill(0, pdx! >> 2, (pdx! >> 2) + nb * img);
-    for (let j = 0; j < nb; j++) e.conv_col2im(pcols! + j * L * 4, GEOM_OFFSET, pdx! + j * img * 4, NL);
+    imageJobs(be, T, nb, JOB_COL2IM, (a, b) => [pcols!, GEOM_OFFSET, pdx!, NL, a, b]);
     dx.set(k.heapF32.subarray(pdx! >> 2, (pdx! >> 2) + nb * img), n0 * img);
   }
 }
@@ -139,7 +155,6 @@ export function conv2dWeightGrad(be: WasmBackend, dy: Float32Array, x: Float32Ar
   const T = be.gemmThreads(Og, Kg, cb * L);
   const [px, pdy, pdyT, pcols, pdw] = layout(T, [cb * img, cb * outImg, cb * outImg, K * cb * L, g.O * Kg], 'conv2d backward', be);
   const k = be.kernels;
-  const e = k.exports;
   writeGeometry(be, g);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
@@ -148,8 +163,8 @@ export function conv2dWeightGrad(be: WasmBackend, dy: Float32Array, x: Float32Ar
     heap.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
     heap.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
     const src = nb === 1 ? pdy! : pdyT!;
-    if (nb > 1) e.conv_gather(pdy!, pdyT!, nb, g.O, L);
-    for (let j = 0; j < nb; j++) e.conv_im2col(px! + j * img * 4, GEOM_OFFSET, pcols! + j * L * 4, NL);
+    if (nb > 1) imageJobs(be, T, nb, JOB_GATHER, (a, b) => [pdy!, pdyT!, nb, g.O, L, a, b]);
+    imageJobs(be, T, nb, JOB_IM2COL, (a, b) => [px!, GEOM_OFFSET, pcols!, NL, a, b]);
     for (let gi = 0; gi < g.groups; gi++)
       residentGemm(be, T, 0, 1, Og, Kg, NL, src + gi * Og * NL * 4, pcols! + gi * Kg * NL * 4, pdw! + gi * Og * Kg * 4, n0 > 0 ? 1 : 0);
   }

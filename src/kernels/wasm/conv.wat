@@ -1,12 +1,13 @@
 ;; gradlab WebAssembly kernels for the fused whole-batch convolution (wasm/conv.ts): im2col and
 ;; col2im into/out of one image's columns of a wide cols[C*kH*kW, ld] matrix (ld = images·outH·outW),
-;; and the re-layouts between NCHW [N,O,L] and the GEMM's [O, N·L].
+;; and the re-layouts between NCHW [N,O,L] and the GEMM's [O, N·L]. Each works on a range of images
+;; (the _range exports loop the one-image kernels), so the worker pool can split a batch by images.
 ;; Function definitions only; scripts/build-wasm.mjs wraps all kernel files in one module.
 ;; Geometry is passed as a pointer to 13 i32: C H W kH kW strideH strideW padH padW dilH dilW outH outW.
 ;; Row r of cols = (c*kH + i)*kW + j, column = oh*outW + ow (+ the image's column offset).
 
   ;; x[C,H,W] at $x -> columns [0, outH*outW) of cols[C*kH*kW, ld] at $cols
-  (func (export "conv_im2col") (param $x i32) (param $g i32) (param $cols i32) (param $ld i32)
+  (func $conv_im2col (export "conv_im2col") (param $x i32) (param $g i32) (param $cols i32) (param $ld i32)
     (local $skip i32) (local $va i32)
     (local $C i32) (local $H i32) (local $W i32) (local $kH i32) (local $kW i32)
     (local $sH i32) (local $sW i32) (local $pH i32) (local $pW i32) (local $dH i32) (local $dW i32)
@@ -106,7 +107,7 @@
       (br $CL))))
 
   ;; columns [0, outH*outW) of cols[C*kH*kW, ld] at $cols accumulated (+=) into x[C,H,W] at $x
-  (func (export "conv_col2im") (param $cols i32) (param $g i32) (param $x i32) (param $ld i32)
+  (func $conv_col2im (export "conv_col2im") (param $cols i32) (param $g i32) (param $x i32) (param $ld i32)
     (local $skip i32) (local $vx v128) (local $vc v128)
     (local $C i32) (local $H i32) (local $W i32) (local $kH i32) (local $kW i32)
     (local $sH i32) (local $sW i32) (local $pH i32) (local $pW i32) (local $dH i32) (local $dW i32)
@@ -205,13 +206,13 @@
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
       (br $CL))))
 
-  ;; [N,O,L] at $src -> [O, N*L] at $dst (row o holds image n's L values at n*L)
-  (func (export "conv_gather") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32)
+  ;; images [n0,n1) of [N,O,L] at $src -> [O, N*L] at $dst (row o holds image n's L values at n*L)
+  (func (export "conv_gather") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $n0 i32) (param $n1 i32)
     (local $n i32) (local $o i32) (local $row i32) (local $s i32)
     (local.set $row (i32.shl (local.get $L) (i32.const 2)))
-    (local.set $s (local.get $src))
-    (local.set $n (i32.const 0))
-    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $N)))
+    (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $n0) (local.get $O)) (local.get $row))))
+    (local.set $n (local.get $n0))
+    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
       (local.set $o (i32.const 0))
       (block $od (loop $OL (br_if $od (i32.ge_s (local.get $o) (local.get $O)))
         (memory.copy
@@ -223,13 +224,13 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $NL))))
 
-  ;; [O, N*L] at $src -> [N,O,L] at $dst, adding bias[o] (f32 at $bias) unless $bias is 0
-  (func (export "conv_scatter") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $bias i32)
+  ;; images [n0,n1) of [O, N*L] at $src -> [N,O,L] at $dst, adding bias[o] (f32 at $bias) unless $bias is 0
+  (func (export "conv_scatter") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $bias i32) (param $n0 i32) (param $n1 i32)
     (local $n i32) (local $o i32) (local $row i32) (local $s i32) (local $d i32) (local $e i32) (local $b v128)
     (local.set $row (i32.shl (local.get $L) (i32.const 2)))
-    (local.set $d (local.get $dst))
-    (local.set $n (i32.const 0))
-    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $N)))
+    (local.set $d (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $n0) (local.get $O)) (local.get $row))))
+    (local.set $n (local.get $n0))
+    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
       (local.set $o (i32.const 0))
       (block $od (loop $OL (br_if $od (i32.ge_s (local.get $o) (local.get $O)))
         (local.set $s (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $o) (local.get $N)) (local.get $n)) (local.get $row))))
@@ -254,3 +255,32 @@
         (br $OL)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $NL))))
+
+  ;; im2col of images [n0,n1) of x[N,C,H,W] at $x into their columns of cols[C*kH*kW, ld]
+  (func (export "conv_im2col_range") (param $x i32) (param $g i32) (param $cols i32) (param $ld i32) (param $n0 i32) (param $n1 i32)
+    (local $img i32) (local $L i32) (local $n i32)
+    ;; bytes per image of x (C*H*W floats) and per image of cols (outH*outW columns)
+    (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
+      (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
+    (local.set $L (i32.shl (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))) (i32.const 2)))
+    (local.set $n (local.get $n0))
+    (block $d (loop $l (br_if $d (i32.ge_s (local.get $n) (local.get $n1)))
+      (call $conv_im2col (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))) (local.get $g)
+        (i32.add (local.get $cols) (i32.mul (local.get $n) (local.get $L))) (local.get $ld))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $l))))
+
+  ;; x[n] = col2im(columns of image n of cols[C*kH*kW, ld]) for images [n0,n1) (x is overwritten)
+  (func (export "conv_col2im_range") (param $cols i32) (param $g i32) (param $x i32) (param $ld i32) (param $n0 i32) (param $n1 i32)
+    (local $img i32) (local $L i32) (local $n i32) (local $xi i32)
+    (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
+      (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
+    (local.set $L (i32.shl (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))) (i32.const 2)))
+    (local.set $n (local.get $n0))
+    (block $d (loop $l (br_if $d (i32.ge_s (local.get $n) (local.get $n1)))
+      (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))))
+      (memory.fill (local.get $xi) (i32.const 0) (local.get $img))
+      (call $conv_col2im (i32.add (local.get $cols) (i32.mul (local.get $n) (local.get $L))) (local.get $g)
+        (local.get $xi) (local.get $ld))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $l))))

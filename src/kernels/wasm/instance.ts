@@ -40,8 +40,11 @@ export interface KernelExports {
   /** conv.wat: im2col/col2im on one image's columns of cols[K, ld], and [N,O,L] ↔ [O,N·L]. */
   conv_im2col(x: number, g: number, cols: number, ld: number): void;
   conv_col2im(cols: number, g: number, x: number, ld: number): void;
-  conv_gather(src: number, dst: number, N: number, O: number, L: number): void;
-  conv_scatter(src: number, dst: number, N: number, O: number, L: number, bias: number): void;
+  conv_gather(src: number, dst: number, N: number, O: number, L: number, n0: number, n1: number): void;
+  conv_scatter(src: number, dst: number, N: number, O: number, L: number, bias: number, n0: number, n1: number): void;
+  /** The same over images [n0, n1) of a batch (col2im_range overwrites those images of x). */
+  conv_im2col_range(x: number, g: number, cols: number, ld: number, n0: number, n1: number): void;
+  conv_col2im_range(cols: number, g: number, x: number, ld: number, n0: number, n1: number): void;
 }
 
 /** `wasm-feature-detect`'s SIMD probe: (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt). */

@@ -12,7 +12,7 @@
  */
 import { ValueError } from '../../tensor/errors.js';
 import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, type WasmKernels } from './instance.js';
-import { CLAIM_OFFSET, DONE_WORD, GO_OFFSET, SLOT_BASE, SLOT_WORDS, WORKER_SOURCE } from './worker-source.js';
+import { CLAIM_OFFSET, DONE_WORD, GO_OFFSET, JOB_KERNELS, KIND_OFFSET, SLOT_BASE, SLOT_WORDS, WORKER_SOURCE } from './worker-source.js';
 
 export interface PoolWorker {
   post(msg: unknown): void;
@@ -64,6 +64,15 @@ interface Slot {
   index: number;
 }
 
+type JobFn = (...args: number[]) => void;
+
+/** Run one job (16 arguments and an optional kind, as for KernelPool.run) on this thread. */
+export function runJob(k: WasmKernels, j: number[]): void {
+  const f = (k.exports as unknown as Record<string, JobFn>)[JOB_KERNELS[j[16] ?? 0]!]!;
+  f(j[0] ?? 0, j[1] ?? 0, j[2] ?? 0, j[3] ?? 0, j[4] ?? 0, j[5] ?? 0, j[6] ?? 0, j[7] ?? 0,
+    j[8] ?? 0, j[9] ?? 0, j[10] ?? 0, j[11] ?? 0, j[12] ?? 0, j[13] ?? 0, j[14] ?? 0, j[15] ?? 0);
+}
+
 export class KernelPool {
   private readonly slots: Slot[] = [];
   private readonly k: WasmKernels;
@@ -96,6 +105,8 @@ export class KernelPool {
         done: DONE_WORD,
         go: GO_OFFSET,
         claim: CLAIM_OFFSET,
+        kind: KIND_OFFSET,
+        kernels: JOB_KERNELS,
         spin: SPIN,
       });
       this.slots.push({ worker, index });
@@ -123,10 +134,11 @@ export class KernelPool {
   }
 
   /**
-   * Run gemm jobs: `jobs[0]` on this thread, `jobs[1…]` on workers 0…; each job is the 16
-   * arguments of the `gemm` export. The workers are woken first, then `prepare` (which puts the
-   * operands in place) runs while they wake up; `own` runs after this thread's share, while the
-   * workers may still be busy. A job whose worker has not started by then is run here instead.
+   * Run jobs: `jobs[0]` on this thread, `jobs[1…]` on workers 0…; each job is the 16 arguments
+   * of an export, followed by its kind (an index into JOB_KERNELS; absent: 0, `gemm`). The
+   * workers are woken first, then `prepare` (which puts the operands in place) runs while they
+   * wake up; `own` runs after this thread's share, while the workers may still be busy. A job
+   * whose worker has not started by then is run here instead.
    * Returns after all jobs have finished, also when one throws.
    */
   run(jobs: number[][], prepare?: () => void, own?: () => void): void {
@@ -138,7 +150,8 @@ export class KernelPool {
     for (let w = 0; w < nw; w++) {
       const s = SLOT_BASE + this.slots[w]!.index * SLOT_WORDS;
       const job = jobs[w + 1]!;
-      for (let a = 0; a < 16; a++) ctrl[s + 3 + a] = job[a]!;
+      for (let a = 0; a < 16; a++) ctrl[s + 3 + a] = job[a] ?? 0;
+      ctrl[s + KIND_OFFSET] = job[16] ?? 0;
       gens.push((Atomics.add(ctrl, s, 1) + 1) | 0);
       Atomics.notify(ctrl, s, 1);
       slots.push(s);
@@ -154,9 +167,7 @@ export class KernelPool {
       Atomics.store(ctrl, slots[w]! + GO_OFFSET, gens[w]!);
       Atomics.notify(ctrl, slots[w]! + GO_OFFSET, 1);
     }
-    const gemm = this.k.exports.gemm;
-    const runHere = (j: number[]): void =>
-      gemm(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, j[14]!, j[15]!);
+    const runHere = (j: number[]): void => runJob(this.k, j);
     if (err === null) {
       try {
         runHere(jobs[0]!);
@@ -190,7 +201,7 @@ export class KernelPool {
     for (const s of slots) {
       if (Atomics.load(ctrl, s + 2) !== 0) {
         Atomics.store(ctrl, s + 2, 0);
-        err ??= new Error('gemm: a worker thread failed');
+        err ??= new Error('wasm kernels: a worker thread failed');
       }
     }
     if (err !== null) throw err;
