@@ -1,6 +1,7 @@
 /**
- * The wasm worker pool's take-over path: a job (GEMM or per-image convolution work) whose worker has not started when the main thread
- * has finished its own share is run by the main thread, with the same bits as on one thread.
+ * The wasm worker pool's take-over path: a job (GEMM or per-image convolution work) whose worker
+ * has not started when the main thread has finished its own share is run by the main thread,
+ * with the same bits as on one thread.
  * A stand-in worker host whose workers report ready but never run anything forces that path.
  */
 import { afterAll, describe, expect, it } from 'vitest';
