@@ -72,6 +72,16 @@ export interface Backend {
   /** out[i] = g[i]·(1 − y[i]²) for i < n (tanh's backward from its output), as float64 rounded once. */
   tanhBackward?(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean;
   /**
+   * out[i] = max(x[i], 0) for i < n, bit-identical to ops' JavaScript loop: positive values and
+   * NaNs (with their bits) pass, every other value (−0 included) becomes +0.
+   */
+  relu?(x: Float32Array, out: Float32Array, n: number): boolean;
+  /**
+   * ReLU's backward from its output: out[i] = g[i] where y[i] > 0 or y[i] is NaN, else +0
+   * (PyTorch's threshold_backward(g, y, 0)), bit-identical to ops' JavaScript loop.
+   */
+  reluBackward?(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean;
+  /**
    * Plain SGD in place over all of w: w ← w − lr·(sign·g + wd·w), the wd term only when wd ≠ 0,
    * each element in float64 rounded once (bit-identical to the JavaScript update).
    */

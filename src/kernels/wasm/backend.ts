@@ -5,7 +5,7 @@
  */
 import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
-import { wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
+import { wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
 import { KernelPool, getNumThreads, getWorkerHost, runJob } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
@@ -141,6 +141,14 @@ export class WasmBackend implements Backend {
 
   tanhBackward(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
     return wasmTanhBackward(this.kernels, g, y, out, n);
+  }
+
+  relu(x: Float32Array, out: Float32Array, n: number): boolean {
+    return wasmRelu(this.kernels, x, out, n);
+  }
+
+  reluBackward(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
+    return wasmReluBackward(this.kernels, g, y, out, n);
   }
 
   sgdStep(w: Float32Array, g: Float32Array, lr: number, sign: number, wd: number): boolean {
