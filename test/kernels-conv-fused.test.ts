@@ -9,6 +9,7 @@ import * as gl from '../src/index.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 import { setConvChunkFloats } from '../src/kernels/wasm/conv.js';
 import { convForwardData, convInputGradData, convWeightGradData, type ConvGeo } from '../src/ops/conv-core.js';
+import { biasGradData } from '../src/ops/conv-bias.js';
 import { uniformArray } from './helpers.js';
 
 const rnd = uniformArray;
@@ -115,6 +116,32 @@ describe.runIf(wasm !== null)('fused wasm convolution', () => {
     expect(await gl.initThreads()).toBe(2);
     const two = [run('fused', g, 5), run('fused', g2, 6)];
     expect(two).toEqual(one);
+  });
+
+  it('gives the bias gradient with the weight gradient, bit-identical to biasGradData (also chunked)', () => {
+    gl.setNumThreads(1);
+    gl.setBackend('wasm');
+    const old = setConvChunkFloats(1 << 24);
+    try {
+      SPECS.forEach((s, i) => {
+        const g = geo(s);
+        const x = rnd(g.N * g.C * g.H * g.W, i + 40);
+        const dy = rnd(g.N * g.O * g.OH * g.OW, i + 50);
+        const want = new Float32Array(g.O);
+        biasGradData(dy, g, want);
+        setConvChunkFloats(1 << 24);
+        const dwAlone = convWeightGradData(dy, x, g);
+        for (const chunk of [1 << 24, 1]) {
+          setConvChunkFloats(chunk); // whole batch, then one image per chunk
+          const db = new Float32Array(g.O).fill(42);
+          const dw = convWeightGradData(dy, x, g, db);
+          expect(db).toEqual(want);
+          if (chunk > 1) expect(dw).toEqual(dwAlone);
+        }
+      });
+    } finally {
+      setConvChunkFloats(old);
+    }
   });
 
   it('gradients through conv2d still pass gradcheck with the fused kernels', () => {

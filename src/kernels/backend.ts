@@ -94,8 +94,12 @@ export interface Backend {
   conv2dForward?(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void;
   /** dx[N,C,H,W] = the gradient of conv2d with respect to its input (the transposed convolution). */
   conv2dInputGrad?(dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void;
-  /** dw[O,C/groups,kH,kW] = the gradient of conv2d with respect to its weight, summed over the batch. */
-  conv2dWeightGrad?(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array): void;
+  /**
+   * dw[O,C/groups,kH,kW] = the gradient of conv2d with respect to its weight, summed over the
+   * batch; with `db`, also db[O] = the bias gradient, summed exactly as ops' biasGradData does
+   * (src/ops/conv-bias.ts), so it is bit-identical to it.
+   */
+  conv2dWeightGrad?(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array, db?: Float32Array | null): void;
 }
 
 const registry = new Map<string, Backend>();

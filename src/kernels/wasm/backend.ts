@@ -81,8 +81,8 @@ export class WasmBackend implements Backend {
     conv2dInputGrad(this, dy, w, g, dx);
   }
 
-  conv2dWeightGrad(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array): void {
-    conv2dWeightGrad(this, dy, x, g, dw);
+  conv2dWeightGrad(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array, db: Float32Array | null = null): void {
+    conv2dWeightGrad(this, dy, x, g, dw, db);
   }
 
   gemm(

@@ -148,14 +148,20 @@ export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Arr
   }
 }
 
-/** dw[O, C/groups, kH, kW] = Σ over images of dy ⋆ unfold(x). */
-export function conv2dWeightGrad(be: WasmBackend, dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array): void {
+/**
+ * dw[O, C/groups, kH, kW] = Σ over images of dy ⋆ unfold(x); with `db`, also the bias gradient
+ * db[O] = Σ dy over images and pixels (float64 sums in ops' biasGradData order, from dy in memory).
+ */
+export function conv2dWeightGrad(
+  be: WasmBackend, dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array, db: Float32Array | null,
+): void {
   const { L, K, Kg, Og, img, outImg } = dims(g);
   const cb = chunkOf(g, img + K * L + 2 * outImg);
   const T = be.gemmThreads(Og, Kg, cb * L);
-  const [px, pdy, pdyT, pcols, pdw] = layout(T, [cb * img, cb * outImg, cb * outImg, K * cb * L, g.O * Kg], 'conv2d backward', be);
+  const [px, pdy, pdyT, pcols, pdw, pdb] = layout(T, [cb * img, cb * outImg, cb * outImg, K * cb * L, g.O * Kg, 2 * g.O], 'conv2d backward', be);
   const k = be.kernels;
   writeGeometry(be, g);
+  if (db !== null) k.heapF32.fill(0, pdb! >> 2, (pdb! >> 2) + 2 * g.O);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
     const NL = nb * L;
@@ -165,8 +171,10 @@ export function conv2dWeightGrad(be: WasmBackend, dy: Float32Array, x: Float32Ar
     const src = nb === 1 ? pdy! : pdyT!;
     if (nb > 1) imageJobs(be, T, nb, JOB_GATHER, (a, b) => [pdy!, pdyT!, nb, g.O, L, a, b]);
     imageJobs(be, T, nb, JOB_IM2COL, (a, b) => [px!, GEOM_OFFSET, pcols!, NL, a, b]);
+    if (db !== null) k.exports.conv_bias_grad(pdy!, nb, g.O, L, pdb!);
     for (let gi = 0; gi < g.groups; gi++)
       residentGemm(be, T, 0, 1, Og, Kg, NL, src + gi * Og * NL * 4, pcols! + gi * Kg * NL * 4, pdw! + gi * Og * Kg * 4, n0 > 0 ? 1 : 0);
   }
   dw.set(k.heapF32.subarray(pdw! >> 2, (pdw! >> 2) + g.O * Kg));
+  if (db !== null) db.set(new Float64Array(k.memory.buffer, pdb!, g.O));
 }
