@@ -107,7 +107,7 @@ describe.runIf(wasm !== null)('fused wasm convolution', () => {
     }
   });
 
-  it.runIf(wasm?.threadable ?? false)('is bit-identical for 1 and 2 threads', async () => {
+  it.runIf(wasm?.threadable ?? false)('is bit-identical for 1, 2 and 3 threads (work queue: any thread takes any chunk)', async () => {
     const g = geo([9, 16, 28, 28, 32, 3, 3, [2, 2], [1, 1], [1, 1], 1]);
     const g2 = geo([5, 8, 30, 30, 16, 3, 3, [1, 1], [1, 1], [1, 1], 2]);
     gl.setNumThreads(1);
@@ -116,6 +116,9 @@ describe.runIf(wasm !== null)('fused wasm convolution', () => {
     expect(await gl.initThreads()).toBe(2);
     const two = [run('fused', g, 5), run('fused', g2, 6)];
     expect(two).toEqual(one);
+    gl.setNumThreads(3);
+    expect(await gl.initThreads()).toBe(3);
+    for (let r = 0; r < 3; r++) expect([run('fused', g, 5), run('fused', g2, 6)]).toEqual(one);
   });
 
   it('gives the bias gradient with the weight gradient, bit-identical to biasGradData (also chunked)', () => {

@@ -73,6 +73,19 @@ export class WasmBackend implements Backend {
     if (j !== undefined) runJob(this.kernels, j);
   }
 
+  /**
+   * Run chunks (jobs as for runGemmJobs) on up to T threads, each taking the next chunk until
+   * none are left (KernelPool.runQueue); on one thread, in order here.
+   */
+  runQueue(chunks: number[][], T: number): void {
+    if (T > 1 && chunks.length > 1) {
+      this.pool!.runQueue(chunks, Math.min(T, chunks.length) - 1);
+      return;
+    }
+    for (const c of chunks)
+      runJob(this.kernels, (c[16] ?? 0) === 0 ? [...c.slice(0, 13), PACK_OFFSET, PACK_OFFSET + PACK_A_BYTES, TMP_OFFSET] : c);
+  }
+
   conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void {
     conv2dForward(this, x, w, bias, g, y);
   }

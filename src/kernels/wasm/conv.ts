@@ -12,8 +12,8 @@
 import type { Conv2dGeometry } from '../backend.js';
 import type { WasmBackend } from './backend.js';
 import { GEOM_OFFSET, PACK_BYTES, PACK_OFFSET } from './instance.js';
-import { gemmJobs } from './gemm-jobs.js';
-import { JOB_COL2IM, JOB_GATHER, JOB_IM2COL, JOB_SCATTER } from './worker-source.js';
+import { MR, NR, gemmJobs } from './gemm-jobs.js';
+import { JOB_COL2IM, JOB_GATHER, JOB_IM2COL, JOB_SCATTER, QUEUE_MAX } from './worker-source.js';
 
 /** Work buffers of one chunk of images stay under this many floats (64 MB) where possible. */
 let CHUNK_FLOATS = 1 << 24;
@@ -69,26 +69,35 @@ function layout(T: number, sizes: number[], op: string, be: WasmBackend): number
   return out;
 }
 
+/** Chunks of work per thread in the work queue (a slow thread then takes fewer of them). */
+const CHUNKS_PER_THREAD = 4;
+/** A GEMM chunk spans at least this many micro-tiles (it re-packs its share of op(A) or op(B)). */
+const MIN_CHUNK_TILES = 16;
+
 /**
  * C = op(A)·op(B) (+ C) on operands already in linear memory (byte addresses), on at most T
- * threads: ranges of whole micro-tiles per thread, exactly as WasmBackend.gemm splits them.
+ * threads taking ranges of whole micro-tiles from the work queue (any split gives the same bits).
  */
 function residentGemm(
   be: WasmBackend, T: number, ta: number, tb: number, M: number, N: number, K: number,
   pA: number, pB: number, pC: number, acc: number,
 ): void {
   if (M === 0 || N === 0) return;
-  const jobs = gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc);
-  be.runGemmJobs(jobs);
+  let pieces = 1;
+  if (T > 1) {
+    const tiles = Math.max(Math.ceil(N / NR), Math.ceil(M / MR));
+    pieces = Math.min(QUEUE_MAX, Math.max(T, Math.min(CHUNKS_PER_THREAD * T, Math.floor(tiles / MIN_CHUNK_TILES))));
+  }
+  be.runQueue(gemmJobs(pieces, ta, tb, M, N, K, pA, pB, pC, acc), T);
 }
 
 /**
  * Run a per-image kernel (a JOB_* kind of worker-source.ts) over images [0, nb) on at most T
- * threads, one contiguous range of images each; `args(n0, n1)` gives the export's arguments.
+ * threads taking ranges of images from the work queue; `args(n0, n1)` gives the export's arguments.
  * Images are independent and write disjoint memory, so the result does not depend on T.
  */
 function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (n0: number, n1: number) => number[]): void {
-  const t = Math.max(1, Math.min(T, nb));
+  const t = Math.max(1, Math.min(T > 1 ? CHUNKS_PER_THREAD * T : 1, nb, QUEUE_MAX));
   const per = Math.ceil(nb / t);
   const jobs: number[][] = [];
   for (let n0 = 0; n0 < nb; n0 += per) {
@@ -97,7 +106,7 @@ function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (
     a.push(kind);
     jobs.push(a);
   }
-  be.runGemmJobs(jobs);
+  be.runQueue(jobs, T);
 }
 
 /** y[N,O,outH,outW] = conv(x, w) (+ bias). */

@@ -11,8 +11,11 @@
  * SharedArrayBuffer; without it the pool is not used and GEMM runs on one thread).
  */
 import { ValueError } from '../../tensor/errors.js';
-import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, type WasmKernels } from './instance.js';
-import { CLAIM_OFFSET, DONE_WORD, GO_OFFSET, JOB_KERNELS, KIND_OFFSET, SLOT_BASE, SLOT_WORDS, WORKER_SOURCE } from './worker-source.js';
+import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, type WasmKernels } from './instance.js';
+import {
+  CLAIM_OFFSET, DONE_WORD, GO_OFFSET, JOB_KERNELS, JOB_QUEUE, KIND_OFFSET, QUEUE_BASE, QUEUE_ENTRY, QUEUE_MAX, QUEUE_NEXT,
+  SLOT_BASE, SLOT_WORDS, WORKER_SOURCE,
+} from './worker-source.js';
 
 export interface PoolWorker {
   post(msg: unknown): void;
@@ -77,6 +80,8 @@ export class KernelPool {
   private readonly slots: Slot[] = [];
   private readonly k: WasmKernels;
   private readonly ctrl: Int32Array;
+  /** The chunks of the running work queue (this thread reads them here, workers from ctrl). */
+  private queue: number[][] = [];
 
   constructor(k: WasmKernels) {
     this.k = k;
@@ -107,6 +112,14 @@ export class KernelPool {
         claim: CLAIM_OFFSET,
         kind: KIND_OFFSET,
         kernels: JOB_KERNELS,
+        queueKind: JOB_QUEUE,
+        queueNext: QUEUE_NEXT,
+        queueBase: QUEUE_BASE,
+        queueEntry: QUEUE_ENTRY,
+        packOffset: PACK_OFFSET,
+        packBytes: PACK_BYTES,
+        packABytes: PACK_A_BYTES,
+        tmpOffset: TMP_OFFSET,
         spin: SPIN,
       });
       this.slots.push({ worker, index });
@@ -167,7 +180,10 @@ export class KernelPool {
       Atomics.store(ctrl, slots[w]! + GO_OFFSET, gens[w]!);
       Atomics.notify(ctrl, slots[w]! + GO_OFFSET, 1);
     }
-    const runHere = (j: number[]): void => runJob(this.k, j);
+    const runHere = (j: number[]): void => {
+      if (j[16] === JOB_QUEUE) this.drain(j[0]!);
+      else runJob(this.k, j);
+    };
     if (err === null) {
       try {
         runHere(jobs[0]!);
@@ -205,6 +221,38 @@ export class KernelPool {
       }
     }
     if (err !== null) throw err;
+  }
+
+  /**
+   * Run `chunks` (jobs as for run) on this thread and `workers` workers, each thread taking the
+   * next chunk until none are left (a slow or descheduled thread takes fewer). A `gemm` chunk
+   * runs on the packing scratch of the thread that takes it (its arguments 13–15 are ignored),
+   * so it must be split as gemmJobs splits, where any range gives the same bits.
+   */
+  runQueue(chunks: number[][], workers: number): void {
+    if (chunks.length > QUEUE_MAX) throw new RangeError(`runQueue: at most ${QUEUE_MAX} chunks, got ${chunks.length}`);
+    const ctrl = this.ctrl;
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i]!;
+      const e = QUEUE_BASE + i * QUEUE_ENTRY;
+      for (let a = 0; a < 16; a++) ctrl[e + a] = c[a] ?? 0;
+      ctrl[e + 16] = c[16] ?? 0;
+    }
+    this.queue = chunks;
+    Atomics.store(ctrl, QUEUE_NEXT, 0);
+    const job = [chunks.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, JOB_QUEUE];
+    this.run(new Array<number[]>(workers + 1).fill(job));
+  }
+
+  /** This thread's part of runQueue: chunks on thread 0's scratch. */
+  private drain(n: number): void {
+    for (;;) {
+      const i = Atomics.add(this.ctrl, QUEUE_NEXT, 1);
+      if (i >= n) return;
+      const c = this.queue[i]!;
+      if ((c[16] ?? 0) === 0) runJob(this.k, [...c.slice(0, 13), PACK_OFFSET, PACK_OFFSET + PACK_A_BYTES, TMP_OFFSET]);
+      else runJob(this.k, c);
+    }
   }
 
   /** Stop all workers (the pool restarts lazily when needed). */

@@ -14,6 +14,13 @@
  * when it has finished its own share and the worker has not started yet (a worker descheduled on
  * a busy machine then costs no waiting). Word DONE counts jobs finished by workers. The worker
  * spins briefly, then sleeps in Atomics.wait.
+ *
+ * Work queue: a job of kind JOB_QUEUE (argument 0: a chunk count n) makes its thread take chunks
+ * i = Atomics.add(QUEUE_NEXT, 1) < n from the table at QUEUE_BASE (QUEUE_ENTRY words each: 16
+ * arguments and a kind) and run them until none are left, so a slow or descheduled thread simply
+ * takes fewer. A `gemm` chunk runs on the packing scratch of the thread that takes it (its
+ * arguments 13–15 are replaced): thread t = slot + 1 (the main thread is 0) uses
+ * packOffset + t·packBytes, that + packABytes, and tmpOffset + 128·t.
  */
 export const SLOT_WORDS = 32;
 /** Slot word holding the generation whose operands are ready. */
@@ -23,18 +30,25 @@ export const CLAIM_OFFSET = 20;
 /** Slot word holding the job's kind: the index of its export in JOB_KERNELS. */
 export const KIND_OFFSET = 21;
 export const DONE_WORD = 0;
+/** Header word: the next chunk of the work queue to take. */
+export const QUEUE_NEXT = 1;
+/** The work queue's table: QUEUE_MAX entries of QUEUE_ENTRY words after the slots. */
+export const QUEUE_BASE = 2176;
+export const QUEUE_ENTRY = 17;
+export const QUEUE_MAX = 64;
 
 /**
  * The exports a pool job may run, by kind. Each takes at most 16 i32 arguments (extra ones are
  * ignored by the call); all but `gemm` work on a range of images of a batch (conv.wat).
  */
 export const JOB_KERNELS = ['gemm', 'conv_im2col_range', 'conv_col2im_range', 'conv_gather', 'conv_scatter'] as const;
-export type JobKind = 0 | 1 | 2 | 3 | 4;
 export const JOB_GEMM = 0;
 export const JOB_IM2COL = 1;
 export const JOB_COL2IM = 2;
 export const JOB_GATHER = 3;
 export const JOB_SCATTER = 4;
+/** Not an export: take chunks from the work queue until it is empty. */
+export const JOB_QUEUE = 5;
 /** Slots start after a 64-word header. */
 export const SLOT_BASE = 64;
 
@@ -48,6 +62,19 @@ export const WORKER_SOURCE = `function gradlabKernelWorker(listen) {
     var fns = msg.kernels.map(function (name) { return inst.exports[name]; });
     var ctrl = new Int32Array(msg.memory.buffer, msg.ctrlOffset, msg.ctrlWords);
     var s = msg.slotBase + msg.slot * msg.slotWords;
+    var t = msg.slot + 1;
+    var pA = msg.packOffset + t * msg.packBytes;
+    var pB = pA + msg.packABytes;
+    var tmp = msg.tmpOffset + 128 * t;
+    function run(e) {
+      var k = ctrl[e + 16];
+      if (k === 0)
+        fns[0](ctrl[e], ctrl[e + 1], ctrl[e + 2], ctrl[e + 3], ctrl[e + 4], ctrl[e + 5], ctrl[e + 6], ctrl[e + 7],
+          ctrl[e + 8], ctrl[e + 9], ctrl[e + 10], ctrl[e + 11], ctrl[e + 12], pA, pB, tmp);
+      else
+        fns[k](ctrl[e], ctrl[e + 1], ctrl[e + 2], ctrl[e + 3], ctrl[e + 4], ctrl[e + 5], ctrl[e + 6], ctrl[e + 7],
+          ctrl[e + 8], ctrl[e + 9], ctrl[e + 10], ctrl[e + 11], ctrl[e + 12], ctrl[e + 13], ctrl[e + 14], ctrl[e + 15]);
+    }
     var last = Atomics.load(ctrl, s + msg.go);
     Atomics.store(ctrl, s + 1, 1);
     Atomics.notify(ctrl, s + 1);
@@ -68,8 +95,17 @@ export const WORKER_SOURCE = `function gradlabKernelWorker(listen) {
       last = go;
       if (Atomics.compareExchange(ctrl, s + msg.claim, (go - 1) | 0, go) !== ((go - 1) | 0)) continue;
       try {
-        fns[ctrl[s + msg.kind]](ctrl[s + 3], ctrl[s + 4], ctrl[s + 5], ctrl[s + 6], ctrl[s + 7], ctrl[s + 8], ctrl[s + 9], ctrl[s + 10],
-          ctrl[s + 11], ctrl[s + 12], ctrl[s + 13], ctrl[s + 14], ctrl[s + 15], ctrl[s + 16], ctrl[s + 17], ctrl[s + 18]);
+        if (ctrl[s + msg.kind] === msg.queueKind) {
+          var n = ctrl[s + 3];
+          for (;;) {
+            var i = Atomics.add(ctrl, msg.queueNext, 1);
+            if (i >= n) break;
+            run(msg.queueBase + i * msg.queueEntry);
+          }
+        } else {
+          fns[ctrl[s + msg.kind]](ctrl[s + 3], ctrl[s + 4], ctrl[s + 5], ctrl[s + 6], ctrl[s + 7], ctrl[s + 8], ctrl[s + 9], ctrl[s + 10],
+            ctrl[s + 11], ctrl[s + 12], ctrl[s + 13], ctrl[s + 14], ctrl[s + 15], ctrl[s + 16], ctrl[s + 17], ctrl[s + 18]);
+        }
       } catch (e) {
         Atomics.store(ctrl, s + 2, 1);
       }
