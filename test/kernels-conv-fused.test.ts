@@ -31,6 +31,8 @@ const SPECS: Spec[] = [
   [3, 4, 12, 12, 4, 5, 5, [2, 2], [2, 2], [1, 1], 4], // depthwise
   [2, 2, 30, 31, 3, 3, 3, [2, 2], [1, 1], [1, 1], 1], // rows wider than the stride-2 vector path
   [7, 16, 28, 28, 32, 3, 3, [2, 2], [1, 1], [1, 1], 1], // large enough for threads
+  [3, 4, 16, 17, 6, 3, 3, [1, 1], [1, 1], [1, 1], 2], // ≥ 128 pixels per image (one image at a time), groups
+  [2, 1, 28, 28, 16, 3, 3, [1, 1], [1, 1], [1, 1], 1], // one input channel, 784 pixels
 ];
 
 const wasm = wasmBackend();
@@ -91,19 +93,25 @@ describe.runIf(wasm !== null)('fused wasm convolution', () => {
   });
 
   it('processes a batch a chunk of images at a time when it is large, with the same results', () => {
-    const g = geo([7, 3, 11, 9, 5, 3, 3, [2, 1], [1, 1], [1, 1], 1]);
-    const whole = run('fused', g, 77);
-    const old = setConvChunkFloats(2000); // about 2 images per chunk
-    try {
-      const chunked = run('fused', g, 77);
-      for (let r = 0; r < 3; r++) expect(chunked[r]).toEqual(whole[r]);
-      expectNear(chunked[3]!, whole[3]!, 1e-4);
-      setConvChunkFloats(1); // one image per chunk
-      const single = run('fused', g, 77);
-      for (let r = 0; r < 3; r++) expect(single[r]).toEqual(whole[r]);
-      expectNear(single[3]!, whole[3]!, 1e-4);
-    } finally {
-      setConvChunkFloats(old);
+    // 54 pixels per image (images share a GEMM) and 240 (one image at a time); budgets of 2 images
+    const cases: [ConvGeo, number][] = [
+      [geo([7, 3, 11, 9, 5, 3, 3, [2, 1], [1, 1], [1, 1], 1]), 5000],
+      [geo([5, 2, 16, 15, 3, 3, 3, [1, 1], [1, 1], [1, 1], 1]), 3000],
+    ];
+    for (const [g, budget] of cases) {
+      const whole = run('fused', g, 77);
+      const old = setConvChunkFloats(budget);
+      try {
+        const chunked = run('fused', g, 77);
+        for (let r = 0; r < 3; r++) expect(chunked[r]).toEqual(whole[r]);
+        expectNear(chunked[3]!, whole[3]!, 1e-4);
+        setConvChunkFloats(1); // one image per chunk
+        const single = run('fused', g, 77);
+        for (let r = 0; r < 3; r++) expect(single[r]).toEqual(whole[r]);
+        expectNear(single[3]!, whole[3]!, 1e-4);
+      } finally {
+        setConvChunkFloats(old);
+      }
     }
   });
 

@@ -7,7 +7,7 @@ import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
-import { KernelPool, getNumThreads, getWorkerHost, runJob } from './pool.js';
+import { KernelPool, getNumThreads, getWorkerHost, runJob, withScratch } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
 
 /** Products smaller than this many multiply-adds stay on one thread (waking workers costs ~10 µs). */
@@ -82,8 +82,7 @@ export class WasmBackend implements Backend {
       this.pool!.runQueue(chunks, Math.min(T, chunks.length) - 1);
       return;
     }
-    for (const c of chunks)
-      runJob(this.kernels, (c[16] ?? 0) === 0 ? [...c.slice(0, 13), PACK_OFFSET, PACK_OFFSET + PACK_A_BYTES, TMP_OFFSET] : c);
+    for (const c of chunks) runJob(this.kernels, withScratch(c));
   }
 
   conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void {

@@ -13,7 +13,7 @@ import type { Conv2dGeometry } from '../backend.js';
 import type { WasmBackend } from './backend.js';
 import { GEOM_OFFSET, PACK_BYTES, PACK_OFFSET } from './instance.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
-import { JOB_COL2IM, JOB_GATHER, JOB_IM2COL, JOB_SCATTER, QUEUE_MAX } from './worker-source.js';
+import { JOB_COL2IM, JOB_FORWARD_IMAGES, JOB_GATHER, JOB_IM2COL, JOB_INPUT_IMAGES, JOB_SCATTER, QUEUE_MAX } from './worker-source.js';
 
 /** Work buffers of one chunk of images stay under this many floats (64 MB) where possible. */
 let CHUNK_FLOATS = 1 << 24;
@@ -91,17 +91,22 @@ function residentGemm(
   be.runQueue(gemmJobs(pieces, ta, tb, M, N, K, pA, pB, pC, acc), T);
 }
 
+/** How many ranges imageJobs splits `nb` images into on T threads. */
+function imageChunks(T: number, nb: number): number {
+  return Math.max(1, Math.min(T > 1 ? CHUNKS_PER_THREAD * T : 1, nb, QUEUE_MAX));
+}
+
 /**
  * Run a per-image kernel (a JOB_* kind of worker-source.ts) over images [0, nb) on at most T
- * threads taking ranges of images from the work queue; `args(n0, n1)` gives the export's arguments.
- * Images are independent and write disjoint memory, so the result does not depend on T.
+ * threads taking ranges of images from the work queue; `args(n0, n1, i)` gives the export's
+ * arguments for range i (< imageChunks(T, nb)). Images are independent and write disjoint memory
+ * (a chunk's own work area, if any, is per range), so the result does not depend on T.
  */
-function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (n0: number, n1: number) => number[]): void {
-  const t = Math.max(1, Math.min(T > 1 ? CHUNKS_PER_THREAD * T : 1, nb, QUEUE_MAX));
-  const per = Math.ceil(nb / t);
+function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (n0: number, n1: number, i: number) => number[]): void {
+  const per = Math.ceil(nb / imageChunks(T, nb));
   const jobs: number[][] = [];
   for (let n0 = 0; n0 < nb; n0 += per) {
-    const a = args(n0, Math.min(nb, n0 + per));
+    const a = args(n0, Math.min(nb, n0 + per), jobs.length);
     while (a.length < 16) a.push(0);
     a.push(kind);
     jobs.push(a);
@@ -109,11 +114,36 @@ function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (
   be.runQueue(jobs, T);
 }
 
+/**
+ * From this many output pixels per image on, the forward and the input gradient run one image at
+ * a time (conv-image.wat): one image's GEMM is wide enough, its columns stay in cache, and no
+ * re-layout between [N,O,L] and [O, N·L] is needed. Below it, several images share one GEMM.
+ */
+const IMAGE_MIN_PIXELS = 128;
+
 /** y[N,O,outH,outW] = conv(x, w) (+ bias). */
 export function conv2dForward(
   be: WasmBackend, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array,
 ): void {
   const { L, K, Kg, Og, img, outImg } = dims(g);
+  if (L >= IMAGE_MIN_PIXELS) {
+    const cb = chunkOf(g, img + outImg);
+    const T = be.gemmThreads(Og, cb * L, Kg);
+    const P = imageChunks(T, cb);
+    const [px, pw, pb, pcols, py] = layout(T, [cb * img, g.O * Kg, g.O, P * K * L, cb * outImg], 'conv2d', be);
+    const k = be.kernels;
+    k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
+    if (bias !== null) k.heapF32.set(bias.subarray(0, g.O), pb! >> 2);
+    writeGeometry(be, g);
+    for (let n0 = 0; n0 < g.N; n0 += cb) {
+      const nb = Math.min(cb, g.N - n0);
+      k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
+      imageJobs(be, T, nb, JOB_FORWARD_IMAGES, (a, b, i) =>
+        [px!, GEOM_OFFSET, pw!, bias !== null ? pb! : 0, py!, a, b, pcols! + i * K * L * 4, g.O, g.groups]);
+      y.set(k.heapF32.subarray(py! >> 2, (py! >> 2) + nb * outImg), n0 * outImg);
+    }
+    return;
+  }
   const cb = chunkOf(g, img + K * L + 2 * outImg);
   const T = be.gemmThreads(Og, cb * L, Kg);
   const [px, pw, pb, pcols, pY, pout] = layout(T, [cb * img, g.O * Kg, g.O, K * cb * L, g.O * cb * L, cb * outImg], 'conv2d', be);
@@ -136,6 +166,22 @@ export function conv2dForward(
 /** dx[N,C,H,W] = convᵀ(dy, w): the input gradient (and the transposed convolution). */
 export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void {
   const { L, K, Kg, Og, img, outImg } = dims(g);
+  if (L >= IMAGE_MIN_PIXELS) {
+    const cb = chunkOf(g, img + outImg);
+    const T = be.gemmThreads(Kg, cb * L, Og);
+    const P = imageChunks(T, cb);
+    const [pdy, pw, pcols, pdx] = layout(T, [cb * outImg, g.O * Kg, P * K * L, cb * img], 'conv2d backward', be);
+    const k = be.kernels;
+    k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
+    writeGeometry(be, g);
+    for (let n0 = 0; n0 < g.N; n0 += cb) {
+      const nb = Math.min(cb, g.N - n0);
+      k.heapF32.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
+      imageJobs(be, T, nb, JOB_INPUT_IMAGES, (a, b, i) => [pdy!, GEOM_OFFSET, pw!, pdx!, a, b, pcols! + i * K * L * 4, g.O, g.groups]);
+      dx.set(k.heapF32.subarray(pdx! >> 2, (pdx! >> 2) + nb * img), n0 * img);
+    }
+    return;
+  }
   const cb = chunkOf(g, img + K * L + 2 * outImg);
   const T = be.gemmThreads(Kg, cb * L, Og);
   const [pdy, pdyT, pw, pcols, pdx] = layout(T, [cb * outImg, cb * outImg, g.O * Kg, K * cb * L, cb * img], 'conv2d backward', be);

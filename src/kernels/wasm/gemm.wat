@@ -178,7 +178,7 @@
   ;; A: M×K (or K×M when ta), B: K×N (or N×K when tb), C: M×N, row-major, byte pointers.
   ;; pA/pB: packing scratch (MC·KC and KC·NC floats), tmp: 128 bytes. K-blocking depends on K
   ;; only, so every element of C is computed the same way whatever range a thread is given.
-  (func (export "gemm") (param $ta i32) (param $tb i32) (param $M i32) (param $N i32) (param $K i32)
+  (func $gemm (export "gemm") (param $ta i32) (param $tb i32) (param $M i32) (param $N i32) (param $K i32)
       (param $A i32) (param $B i32) (param $C i32) (param $acc i32)
       (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32)
       (param $pA i32) (param $pB i32) (param $tmp i32)

@@ -45,6 +45,9 @@ export interface KernelExports {
   /** The same over images [n0, n1) of a batch (col2im_range overwrites those images of x). */
   conv_im2col_range(x: number, g: number, cols: number, ld: number, n0: number, n1: number): void;
   conv_col2im_range(cols: number, g: number, x: number, ld: number, n0: number, n1: number): void;
+  /** conv-image.wat: forward / input gradient of images [n0, n1), GEMM scratch last (see there). */
+  conv_forward_images(...args: number[]): void;
+  conv_input_images(...args: number[]): void;
   /** acc[o] (f64) += Σ over N images and L pixels of src[N,O,L], summed as ops' biasGradData. */
   conv_bias_grad(src: number, N: number, O: number, L: number, acc: number): void;
 }

@@ -76,6 +76,17 @@ export function runJob(k: WasmKernels, j: number[]): void {
     j[8] ?? 0, j[9] ?? 0, j[10] ?? 0, j[11] ?? 0, j[12] ?? 0, j[13] ?? 0, j[14] ?? 0, j[15] ?? 0);
 }
 
+/** A queue chunk with arguments 13–15 set to the main thread's GEMM scratch. */
+export function withScratch(c: number[]): number[] {
+  const j = new Array<number>(17);
+  for (let a = 0; a < 13; a++) j[a] = c[a] ?? 0;
+  j[13] = PACK_OFFSET;
+  j[14] = PACK_OFFSET + PACK_A_BYTES;
+  j[15] = TMP_OFFSET;
+  j[16] = c[16] ?? 0;
+  return j;
+}
+
 export class KernelPool {
   private readonly slots: Slot[] = [];
   private readonly k: WasmKernels;
@@ -225,9 +236,9 @@ export class KernelPool {
 
   /**
    * Run `chunks` (jobs as for run) on this thread and `workers` workers, each thread taking the
-   * next chunk until none are left (a slow or descheduled thread takes fewer). A `gemm` chunk
-   * runs on the packing scratch of the thread that takes it (its arguments 13–15 are ignored),
-   * so it must be split as gemmJobs splits, where any range gives the same bits.
+   * next chunk until none are left (a slow or descheduled thread takes fewer). A chunk's
+   * arguments 13–15 are replaced by the GEMM scratch of the thread that takes it; a `gemm` chunk
+   * must be split as gemmJobs splits, where any range gives the same bits.
    */
   runQueue(chunks: number[][], workers: number): void {
     if (chunks.length > QUEUE_MAX) throw new RangeError(`runQueue: at most ${QUEUE_MAX} chunks, got ${chunks.length}`);
@@ -244,14 +255,12 @@ export class KernelPool {
     this.run(new Array<number[]>(workers + 1).fill(job));
   }
 
-  /** This thread's part of runQueue: chunks on thread 0's scratch. */
+  /** This thread's part of runQueue. */
   private drain(n: number): void {
     for (;;) {
       const i = Atomics.add(this.ctrl, QUEUE_NEXT, 1);
       if (i >= n) return;
-      const c = this.queue[i]!;
-      if ((c[16] ?? 0) === 0) runJob(this.k, [...c.slice(0, 13), PACK_OFFSET, PACK_OFFSET + PACK_A_BYTES, TMP_OFFSET]);
-      else runJob(this.k, c);
+      runJob(this.k, withScratch(this.queue[i]!));
     }
   }
 

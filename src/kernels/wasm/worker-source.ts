@@ -39,16 +39,21 @@ export const QUEUE_MAX = 64;
 
 /**
  * The exports a pool job may run, by kind. Each takes at most 16 i32 arguments (extra ones are
- * ignored by the call); all but `gemm` work on a range of images of a batch (conv.wat).
+ * ignored by the call); all but `gemm` work on a range of images of a batch (conv.wat,
+ * conv-image.wat).
  */
-export const JOB_KERNELS = ['gemm', 'conv_im2col_range', 'conv_col2im_range', 'conv_gather', 'conv_scatter'] as const;
+export const JOB_KERNELS = [
+  'gemm', 'conv_im2col_range', 'conv_col2im_range', 'conv_gather', 'conv_scatter', 'conv_forward_images', 'conv_input_images',
+] as const;
 export const JOB_GEMM = 0;
 export const JOB_IM2COL = 1;
 export const JOB_COL2IM = 2;
 export const JOB_GATHER = 3;
 export const JOB_SCATTER = 4;
+export const JOB_FORWARD_IMAGES = 5;
+export const JOB_INPUT_IMAGES = 6;
 /** Not an export: take chunks from the work queue until it is empty. */
-export const JOB_QUEUE = 5;
+export const JOB_QUEUE = -1;
 /** Slots start after a 64-word header. */
 export const SLOT_BASE = 64;
 
@@ -67,13 +72,8 @@ export const WORKER_SOURCE = `function gradlabKernelWorker(listen) {
     var pB = pA + msg.packABytes;
     var tmp = msg.tmpOffset + 128 * t;
     function run(e) {
-      var k = ctrl[e + 16];
-      if (k === 0)
-        fns[0](ctrl[e], ctrl[e + 1], ctrl[e + 2], ctrl[e + 3], ctrl[e + 4], ctrl[e + 5], ctrl[e + 6], ctrl[e + 7],
-          ctrl[e + 8], ctrl[e + 9], ctrl[e + 10], ctrl[e + 11], ctrl[e + 12], pA, pB, tmp);
-      else
-        fns[k](ctrl[e], ctrl[e + 1], ctrl[e + 2], ctrl[e + 3], ctrl[e + 4], ctrl[e + 5], ctrl[e + 6], ctrl[e + 7],
-          ctrl[e + 8], ctrl[e + 9], ctrl[e + 10], ctrl[e + 11], ctrl[e + 12], ctrl[e + 13], ctrl[e + 14], ctrl[e + 15]);
+      fns[ctrl[e + 16]](ctrl[e], ctrl[e + 1], ctrl[e + 2], ctrl[e + 3], ctrl[e + 4], ctrl[e + 5], ctrl[e + 6], ctrl[e + 7],
+        ctrl[e + 8], ctrl[e + 9], ctrl[e + 10], ctrl[e + 11], ctrl[e + 12], pA, pB, tmp);
     }
     var last = Atomics.load(ctrl, s + msg.go);
     Atomics.store(ctrl, s + 1, 1);
