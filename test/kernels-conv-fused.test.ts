@@ -118,21 +118,21 @@ describe.runIf(wasm !== null)('fused wasm convolution', () => {
   it.runIf(wasm?.threadable ?? false)('is bit-identical for 1, 2 and 3 threads (work queue: any thread takes any chunk)', async () => {
     const g = geo([9, 16, 28, 28, 32, 3, 3, [2, 2], [1, 1], [1, 1], 1]);
     const g2 = geo([5, 8, 30, 30, 16, 3, 3, [1, 1], [1, 1], [1, 1], 2]);
+    // 37 images: the weight gradient's 16 partials over 3 images each (the last over 1)
+    const g3 = geo([37, 8, 16, 16, 16, 3, 3, [1, 1], [1, 1], [1, 1], 1]);
+    // (a deep toEqual of these arrays takes seconds; compare bit patterns directly)
+    const all = (): Int32Array[] =>
+      [run('fused', g, 5), run('fused', g2, 6), run('fused', g3, 7)].flat().map((a) => new Int32Array(a.buffer, a.byteOffset, a.length));
+    const same = (got: Int32Array[], want: Int32Array[]): boolean =>
+      got.length === want.length && got.every((a, i) => a.length === want[i]!.length && a.every((v, j) => v === want[i]![j]));
     gl.setNumThreads(1);
-    const one = [run('fused', g, 5), run('fused', g2, 6)];
+    const one = all();
     gl.setNumThreads(2);
     expect(await gl.initThreads()).toBe(2);
-    const two = [run('fused', g, 5), run('fused', g2, 6)];
-    expect(two).toEqual(one);
+    expect(same(all(), one)).toBe(true);
     gl.setNumThreads(3);
     expect(await gl.initThreads()).toBe(3);
-    // (a deep toEqual of these arrays takes a second; compare bit patterns directly)
-    const bits = (rs: Float32Array[][]): Int32Array[] => rs.flat().map((a) => new Int32Array(a.buffer, a.byteOffset, a.length));
-    const want = bits(one);
-    for (let r = 0; r < 3; r++) {
-      const got = bits([run('fused', g, 5), run('fused', g2, 6)]);
-      expect(got.every((a, i) => a.length === want[i]!.length && a.every((v, j) => v === want[i]![j]))).toBe(true);
-    }
+    for (let r = 0; r < 3; r++) expect(same(all(), one)).toBe(true);
   });
 
   it('gives the bias gradient with the weight gradient, bit-identical to biasGradData (also chunked)', () => {

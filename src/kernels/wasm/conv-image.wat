@@ -1,9 +1,10 @@
-;; gradlab WebAssembly kernels: the fused convolution one image at a time (wasm/conv.ts, for images
-;; with many output pixels). Each image's columns [C*kH*kW, L] (L = outH*outW) are unfolded into a
-;; small work area that stays in cache and multiplied straight into or out of the image's own
-;; NCHW slice (an image's [O, L] block is the GEMM's layout): no batch-wide columns and no
-;; re-layout between [N,O,L] and [O, N*L]. Every element is computed by the same GEMM instruction
-;; sequence as in the batch-wide path (K-blocking depends on K only), so the results are the same.
+;; gradlab WebAssembly kernels: the fused convolution one image at a time (wasm/conv.ts). Each
+;; image's columns [C*kH*kW, L] (L = outH*outW) are unfolded into a small work area that stays in
+;; cache and multiplied straight into or out of the image's own NCHW slice (an image's [O, L]
+;; block is the GEMM's layout): no batch-wide columns and no re-layout between [N,O,L] and
+;; [O, N*L]. Forward and input gradient compute every element by the same GEMM instruction sequence
+;; as the batch-wide path (K-blocking depends on K only), so their results are the same; the weight
+;; gradient sums images into partials that conv.ts adds in a fixed order.
 ;; Function definitions only; scripts/build-wasm.mjs wraps all kernel files in one module.
 ;; $g points at the geometry (13 i32, see conv.wat); $pA/$pB/$tmp are the calling thread's GEMM
 ;; scratch (the work queue passes them as the last three arguments).
@@ -88,3 +89,65 @@
       (call $conv_col2im (local.get $cols) (local.get $g) (local.get $dxn) (local.get $L))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $NL))))
+
+  ;; dw[O, K/groups] = (acc ? dw : 0) + sum over images [n0,n1) of dy_n[O,L] . cols_n^T, images in
+  ;; order (a partial weight gradient: conv.ts sums a fixed set of them), with $cols a work area of
+  ;; C*kH*kW*L floats
+  (func (export "conv_weight_images") (param $x i32) (param $g i32) (param $dy i32) (param $dw i32)
+      (param $n0 i32) (param $n1 i32) (param $cols i32) (param $O i32) (param $groups i32) (param $acc i32)
+      (param $u10 i32) (param $u11 i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
+    (local $img i32) (local $L i32) (local $Kg i32) (local $Og i32) (local $n i32) (local $gi i32) (local $dyn i32)
+    (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
+      (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
+    (local.set $L (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))))
+    (local.set $Kg (i32.div_u (i32.mul (i32.load offset=0 (local.get $g))
+      (i32.mul (i32.load offset=12 (local.get $g)) (i32.load offset=16 (local.get $g)))) (local.get $groups)))
+    (local.set $Og (i32.div_u (local.get $O) (local.get $groups)))
+    (local.set $n (local.get $n0))
+    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
+      (call $conv_im2col (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))) (local.get $g)
+        (local.get $cols) (local.get $L))
+      (local.set $dyn (i32.add (local.get $dy) (i32.shl (i32.mul (i32.mul (local.get $n) (local.get $O)) (local.get $L)) (i32.const 2))))
+      (local.set $gi (i32.const 0))
+      (block $gd (loop $GL (br_if $gd (i32.ge_s (local.get $gi) (local.get $groups)))
+        (call $gemm (i32.const 0) (i32.const 1) (local.get $Og) (local.get $Kg) (local.get $L)
+          (i32.add (local.get $dyn) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $L)) (i32.const 2)))
+          (i32.add (local.get $cols) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Kg)) (local.get $L)) (i32.const 2)))
+          (i32.add (local.get $dw) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $Kg)) (i32.const 2)))
+          (i32.or (local.get $acc) (i32.gt_s (local.get $n) (local.get $n0)))
+          (i32.const 0) (local.get $Og) (i32.const 0) (local.get $Kg)
+          (local.get $pA) (local.get $pB) (local.get $tmp))
+        (local.set $gi (i32.add (local.get $gi) (i32.const 1)))
+        (br $GL)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $NL))))
+
+  ;; dst[i] = (((src_0[i] + src_1[i]) + src_2[i]) + ...) for i < len: the sum of $k arrays of len
+  ;; floats stored one after another at $src, in order
+  (func (export "sum_arrays") (param $src i32) (param $k i32) (param $len i32) (param $dst i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $v v128) (local $s f32) (local $row i32)
+    (local.set $row (i32.shl (local.get $len) (i32.const 2)))
+    (block $vd (loop $VL (br_if $vd (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $p (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $j (i32.const 1))
+      (block $jd (loop $JL (br_if $jd (i32.ge_s (local.get $j) (local.get $k)))
+        (local.set $p (i32.add (local.get $p) (local.get $row)))
+        (local.set $v (f32x4.add (local.get $v) (v128.load (local.get $p))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $JL)))
+      (v128.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))) (local.get $v))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $VL)))
+    (block $sd (loop $SL (br_if $sd (i32.ge_s (local.get $i) (local.get $len)))
+      (local.set $p (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $s (f32.load (local.get $p)))
+      (local.set $j (i32.const 1))
+      (block $jd2 (loop $JL2 (br_if $jd2 (i32.ge_s (local.get $j) (local.get $k)))
+        (local.set $p (i32.add (local.get $p) (local.get $row)))
+        (local.set $s (f32.add (local.get $s) (f32.load (local.get $p))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $JL2)))
+      (f32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))) (local.get $s))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $SL))))

@@ -1,10 +1,17 @@
 /**
  * Fused whole-batch convolution on the wasm backend: each call copies its operands into linear
- * memory once, unfolds every image there into one wide cols[C·kH·kW, n·L] (L = outH·outW), runs one
- * GEMM per group over all those images (threaded like any large GEMM), re-lays the result out in
- * wasm (NCHW ↔ [O, n·L], adding the bias on the way) and copies it out once. Batches whose work
- * buffers would exceed CHUNK_FLOATS are processed a fixed number of images at a time; that number
- * depends on the geometry only, so results are bit-identical for any thread count.
+ * memory once, computes there and copies the result out once. Threads take chunks of the work
+ * (ranges of images, or of a GEMM's micro-tiles) from the pool's work queue.
+ *   - Images with at least IMAGE_MIN_PIXELS output pixels (forward, input gradient) and every
+ *     weight gradient go one image at a time (conv-image.wat): its columns [C·kH·kW, L] (L =
+ *     outH·outW) are unfolded into a small work area that stays in cache, and its NCHW slice is
+ *     the GEMM's own layout. The weight gradient sums fixed ranges of images into partials.
+ *   - Smaller images share one wide GEMM: every image is unfolded into cols[C·kH·kW, n·L], one
+ *     GEMM per group runs over all of them and the result is re-laid out (NCHW ↔ [O, n·L],
+ *     adding the bias on the way).
+ * Batches whose buffers would exceed CHUNK_FLOATS are processed a fixed number of images at a
+ * time; that number depends on the geometry only, so results are bit-identical for any thread
+ * count.
  *
  * Memory: [PACK_OFFSET, base) is the per-thread GEMM packing scratch of the threads in use; the
  * operands and work buffers of this call follow from `base` (kernels run one at a time).
@@ -13,7 +20,9 @@ import type { Conv2dGeometry } from '../backend.js';
 import type { WasmBackend } from './backend.js';
 import { GEOM_OFFSET, PACK_BYTES, PACK_OFFSET } from './instance.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
-import { JOB_COL2IM, JOB_FORWARD_IMAGES, JOB_GATHER, JOB_IM2COL, JOB_INPUT_IMAGES, JOB_SCATTER, QUEUE_MAX } from './worker-source.js';
+import {
+  JOB_COL2IM, JOB_FORWARD_IMAGES, JOB_GATHER, JOB_IM2COL, JOB_INPUT_IMAGES, JOB_SCATTER, JOB_WEIGHT_IMAGES, QUEUE_MAX,
+} from './worker-source.js';
 
 /** Work buffers of one chunk of images stay under this many floats (64 MB) where possible. */
 let CHUNK_FLOATS = 1 << 24;
@@ -204,32 +213,47 @@ export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Arr
 }
 
 /**
- * dw[O, C/groups, kH, kW] = Σ over images of dy ⋆ unfold(x); with `db`, also the bias gradient
- * db[O] = Σ dy over images and pixels (float64 sums in ops' biasGradData order, from dy in memory).
+ * The weight gradient sums the batch into this many partials, each over a fixed range of images
+ * whatever the thread count, added in order at the end.
+ */
+const WEIGHT_PARTIALS = 16;
+
+/**
+ * dw[O, C/groups, kH, kW] = Σ over images of dy ⋆ unfold(x), one image at a time (conv-image.wat:
+ * the image's columns stay in cache, its dy slice already is the GEMM's layout), threads taking
+ * the partials' ranges; with `db`, also the bias gradient db[O] = Σ dy over images and pixels
+ * (float64 sums in ops' biasGradData order, from dy in memory).
  */
 export function conv2dWeightGrad(
   be: WasmBackend, dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array, db: Float32Array | null,
 ): void {
   const { L, K, Kg, Og, img, outImg } = dims(g);
-  const cb = chunkOf(g, img + K * L + 2 * outImg);
+  const cb = chunkOf(g, img + outImg);
   const T = be.gemmThreads(Og, Kg, cb * L);
-  const [px, pdy, pdyT, pcols, pdw, pdb] = layout(T, [cb * img, cb * outImg, cb * outImg, K * cb * L, g.O * Kg, 2 * g.O], 'conv2d backward', be);
+  const G = Math.min(cb, WEIGHT_PARTIALS);
+  const W = g.O * Kg;
+  const [px, pdy, pcols, ppart, pdw, pdb] = layout(T, [cb * img, cb * outImg, G * K * L, G * W, W, 2 * g.O], 'conv2d backward', be);
   const k = be.kernels;
   writeGeometry(be, g);
   if (db !== null) k.heapF32.fill(0, pdb! >> 2, (pdb! >> 2) + 2 * g.O);
+  let used = 0;
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
-    const NL = nb * L;
-    const heap = k.heapF32;
-    heap.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
-    heap.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
-    const src = nb === 1 ? pdy! : pdyT!;
-    if (nb > 1) imageJobs(be, T, nb, JOB_GATHER, (a, b) => [pdy!, pdyT!, nb, g.O, L, a, b]);
-    imageJobs(be, T, nb, JOB_IM2COL, (a, b) => [px!, GEOM_OFFSET, pcols!, NL, a, b]);
+    k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
+    k.heapF32.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
+    // partial i sums images [i·per, (i+1)·per) of every chunk of the batch (the first has the most)
+    const per = Math.ceil(nb / G);
+    const jobs: number[][] = [];
+    for (let a = 0; a < nb; a += per) {
+      const i = jobs.length;
+      jobs.push([px!, GEOM_OFFSET, pdy!, ppart! + i * W * 4, a, Math.min(nb, a + per), pcols! + i * K * L * 4, g.O, g.groups, n0 > 0 ? 1 : 0,
+        0, 0, 0, 0, 0, 0, JOB_WEIGHT_IMAGES]);
+    }
+    if (n0 === 0) used = jobs.length;
+    be.runQueue(jobs, T);
     if (db !== null) k.exports.conv_bias_grad(pdy!, nb, g.O, L, pdb!);
-    for (let gi = 0; gi < g.groups; gi++)
-      residentGemm(be, T, 0, 1, Og, Kg, NL, src + gi * Og * NL * 4, pcols! + gi * Kg * NL * 4, pdw! + gi * Og * Kg * 4, n0 > 0 ? 1 : 0);
   }
-  dw.set(k.heapF32.subarray(pdw! >> 2, (pdw! >> 2) + g.O * Kg));
+  k.exports.sum_arrays(ppart!, used, W, pdw!);
+  dw.set(k.heapF32.subarray(pdw! >> 2, (pdw! >> 2) + W));
   if (db !== null) db.set(new Float64Array(k.memory.buffer, pdb!, g.O));
 }

@@ -48,6 +48,9 @@ export interface KernelExports {
   /** conv-image.wat: forward / input gradient of images [n0, n1), GEMM scratch last (see there). */
   conv_forward_images(...args: number[]): void;
   conv_input_images(...args: number[]): void;
+  conv_weight_images(...args: number[]): void;
+  /** dst[i] = Σ_j src[j·len + i] for j < k, in order (conv-image.wat). */
+  sum_arrays(src: number, k: number, len: number, dst: number): void;
   /** acc[o] (f64) += Σ over N images and L pixels of src[N,O,L], summed as ops' biasGradData. */
   conv_bias_grad(src: number, N: number, O: number, L: number, acc: number): void;
 }

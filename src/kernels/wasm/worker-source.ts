@@ -44,6 +44,7 @@ export const QUEUE_MAX = 64;
  */
 export const JOB_KERNELS = [
   'gemm', 'conv_im2col_range', 'conv_col2im_range', 'conv_gather', 'conv_scatter', 'conv_forward_images', 'conv_input_images',
+  'conv_weight_images',
 ] as const;
 export const JOB_GEMM = 0;
 export const JOB_IM2COL = 1;
@@ -52,6 +53,7 @@ export const JOB_GATHER = 3;
 export const JOB_SCATTER = 4;
 export const JOB_FORWARD_IMAGES = 5;
 export const JOB_INPUT_IMAGES = 6;
+export const JOB_WEIGHT_IMAGES = 7;
 /** Not an export: take chunks from the work queue until it is empty. */
 export const JOB_QUEUE = -1;
 /** Slots start after a 64-word header. */
