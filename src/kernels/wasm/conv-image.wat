@@ -7,13 +7,15 @@
 ;; gradient sums images into partials that conv.ts adds in a fixed order.
 ;; Function definitions only; scripts/build-wasm.mjs wraps all kernel files in one module.
 ;; $g points at the geometry (13 i32, see conv.wat); $pA/$pB/$tmp are the calling thread's GEMM
-;; scratch (the work queue passes them as the last three arguments).
+;; scratch (the work queue passes them as the last three arguments). Work areas for the columns,
+;; $colsBytes each, follow one another from $cols, one per thread: thread t, whose $tmp is
+;; $tmpBase + 128*t, uses the t-th.
 
   ;; images [n0,n1) of y[N,O,L] = conv(x[N,C,H,W], w[O, K/groups]) (+ bias[O] unless $bias is 0),
-  ;; with $cols a work area of C*kH*kW*L floats
+  ;; with C*kH*kW*L floats of work area per thread
   (func (export "conv_forward_images") (param $x i32) (param $g i32) (param $w i32) (param $bias i32) (param $y i32)
       (param $n0 i32) (param $n1 i32) (param $cols i32) (param $O i32) (param $groups i32)
-      (param $u10 i32) (param $u11 i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
+      (param $colsBytes i32) (param $tmpBase i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
     (local $img i32) (local $L i32) (local $Kg i32) (local $Og i32) (local $n i32) (local $gi i32)
     (local $yn i32) (local $o i32) (local $p i32) (local $e i32) (local $b v128)
     (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
@@ -22,6 +24,9 @@
     (local.set $Kg (i32.div_u (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=12 (local.get $g)) (i32.load offset=16 (local.get $g)))) (local.get $groups)))
     (local.set $Og (i32.div_u (local.get $O) (local.get $groups)))
+    ;; this thread's work area: thread t (its tmp scratch is $tmpBase + 128*t) uses $cols + t*$colsBytes
+    (local.set $cols (i32.add (local.get $cols)
+      (i32.mul (i32.shr_u (i32.sub (local.get $tmp) (local.get $tmpBase)) (i32.const 7)) (local.get $colsBytes))))
     (local.set $n (local.get $n0))
     (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
       (call $conv_im2col (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))) (local.get $g)
@@ -59,10 +64,10 @@
       (br $NL))))
 
   ;; images [n0,n1) of dx[N,C,H,W] = convT(dy[N,O,L], w[O, K/groups]) (overwritten), with $cols a
-  ;; work area of C*kH*kW*L floats
+  ;; work area per thread of C*kH*kW*L floats
   (func (export "conv_input_images") (param $dy i32) (param $g i32) (param $w i32) (param $dx i32)
       (param $n0 i32) (param $n1 i32) (param $cols i32) (param $O i32) (param $groups i32)
-      (param $u9 i32) (param $u10 i32) (param $u11 i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
+      (param $colsBytes i32) (param $tmpBase i32) (param $u11 i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
     (local $img i32) (local $L i32) (local $Kg i32) (local $Og i32) (local $n i32) (local $gi i32)
     (local $dyn i32) (local $dxn i32)
     (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
@@ -71,6 +76,9 @@
     (local.set $Kg (i32.div_u (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=12 (local.get $g)) (i32.load offset=16 (local.get $g)))) (local.get $groups)))
     (local.set $Og (i32.div_u (local.get $O) (local.get $groups)))
+    ;; this thread's work area: thread t (its tmp scratch is $tmpBase + 128*t) uses $cols + t*$colsBytes
+    (local.set $cols (i32.add (local.get $cols)
+      (i32.mul (i32.shr_u (i32.sub (local.get $tmp) (local.get $tmpBase)) (i32.const 7)) (local.get $colsBytes))))
     (local.set $n (local.get $n0))
     (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
       (local.set $dyn (i32.add (local.get $dy) (i32.shl (i32.mul (i32.mul (local.get $n) (local.get $O)) (local.get $L)) (i32.const 2))))
@@ -91,11 +99,11 @@
       (br $NL))))
 
   ;; dw[O, K/groups] = (acc ? dw : 0) + sum over images [n0,n1) of dy_n[O,L] . cols_n^T, images in
-  ;; order (a partial weight gradient: conv.ts sums a fixed set of them), with $cols a work area of
-  ;; C*kH*kW*L floats
+  ;; order (a partial weight gradient: conv.ts sums a fixed set of them), with C*kH*kW*L floats of
+  ;; work area per thread
   (func (export "conv_weight_images") (param $x i32) (param $g i32) (param $dy i32) (param $dw i32)
       (param $n0 i32) (param $n1 i32) (param $cols i32) (param $O i32) (param $groups i32) (param $acc i32)
-      (param $u10 i32) (param $u11 i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
+      (param $colsBytes i32) (param $tmpBase i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
     (local $img i32) (local $L i32) (local $Kg i32) (local $Og i32) (local $n i32) (local $gi i32) (local $dyn i32)
     (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
@@ -103,6 +111,9 @@
     (local.set $Kg (i32.div_u (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=12 (local.get $g)) (i32.load offset=16 (local.get $g)))) (local.get $groups)))
     (local.set $Og (i32.div_u (local.get $O) (local.get $groups)))
+    ;; this thread's work area: thread t (its tmp scratch is $tmpBase + 128*t) uses $cols + t*$colsBytes
+    (local.set $cols (i32.add (local.get $cols)
+      (i32.mul (i32.shr_u (i32.sub (local.get $tmp) (local.get $tmpBase)) (i32.const 7)) (local.get $colsBytes))))
     (local.set $n (local.get $n0))
     (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
       (call $conv_im2col (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))) (local.get $g)

@@ -18,7 +18,7 @@
  */
 import type { Conv2dGeometry } from '../backend.js';
 import type { WasmBackend } from './backend.js';
-import { GEOM_OFFSET, PACK_BYTES, PACK_OFFSET } from './instance.js';
+import { GEOM_OFFSET, PACK_BYTES, PACK_OFFSET, TMP_OFFSET } from './instance.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
 import {
   JOB_COL2IM, JOB_FORWARD_IMAGES, JOB_GATHER, JOB_IM2COL, JOB_INPUT_IMAGES, JOB_SCATTER, JOB_WEIGHT_IMAGES, QUEUE_MAX,
@@ -100,22 +100,17 @@ function residentGemm(
   be.runQueue(gemmJobs(pieces, ta, tb, M, N, K, pA, pB, pC, acc), T);
 }
 
-/** How many ranges imageJobs splits `nb` images into on T threads. */
-function imageChunks(T: number, nb: number): number {
-  return Math.max(1, Math.min(T > 1 ? CHUNKS_PER_THREAD * T : 1, nb, QUEUE_MAX));
-}
-
 /**
  * Run a per-image kernel (a JOB_* kind of worker-source.ts) over images [0, nb) on at most T
- * threads taking ranges of images from the work queue; `args(n0, n1, i)` gives the export's
- * arguments for range i (< imageChunks(T, nb)). Images are independent and write disjoint memory
- * (a chunk's own work area, if any, is per range), so the result does not depend on T.
+ * threads taking ranges of images from the work queue; `args(n0, n1)` gives the export's
+ * arguments. Images are independent and write disjoint memory (work areas are per thread), so
+ * the result does not depend on T.
  */
-function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (n0: number, n1: number, i: number) => number[]): void {
-  const per = Math.ceil(nb / imageChunks(T, nb));
+function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (n0: number, n1: number) => number[]): void {
+  const per = Math.ceil(nb / Math.max(1, Math.min(T > 1 ? CHUNKS_PER_THREAD * T : 1, nb, QUEUE_MAX)));
   const jobs: number[][] = [];
   for (let n0 = 0; n0 < nb; n0 += per) {
-    const a = args(n0, Math.min(nb, n0 + per), jobs.length);
+    const a = args(n0, Math.min(nb, n0 + per));
     while (a.length < 16) a.push(0);
     a.push(kind);
     jobs.push(a);
@@ -138,8 +133,7 @@ export function conv2dForward(
   if (L >= IMAGE_MIN_PIXELS) {
     const cb = chunkOf(g, img + outImg);
     const T = be.gemmThreads(Og, cb * L, Kg);
-    const P = imageChunks(T, cb);
-    const [px, pw, pb, pcols, py] = layout(T, [cb * img, g.O * Kg, g.O, P * K * L, cb * outImg], 'conv2d', be);
+    const [px, pw, pb, pcols, py] = layout(T, [cb * img, g.O * Kg, g.O, T * align(K * L * 4) / 4, cb * outImg], 'conv2d', be);
     const k = be.kernels;
     k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
     if (bias !== null) k.heapF32.set(bias.subarray(0, g.O), pb! >> 2);
@@ -147,8 +141,8 @@ export function conv2dForward(
     for (let n0 = 0; n0 < g.N; n0 += cb) {
       const nb = Math.min(cb, g.N - n0);
       k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
-      imageJobs(be, T, nb, JOB_FORWARD_IMAGES, (a, b, i) =>
-        [px!, GEOM_OFFSET, pw!, bias !== null ? pb! : 0, py!, a, b, pcols! + i * K * L * 4, g.O, g.groups]);
+      imageJobs(be, T, nb, JOB_FORWARD_IMAGES, (a, b) =>
+        [px!, GEOM_OFFSET, pw!, bias !== null ? pb! : 0, py!, a, b, pcols!, g.O, g.groups, align(K * L * 4), TMP_OFFSET]);
       y.set(k.heapF32.subarray(py! >> 2, (py! >> 2) + nb * outImg), n0 * outImg);
     }
     return;
@@ -178,15 +172,14 @@ export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Arr
   if (L >= IMAGE_MIN_PIXELS) {
     const cb = chunkOf(g, img + outImg);
     const T = be.gemmThreads(Kg, cb * L, Og);
-    const P = imageChunks(T, cb);
-    const [pdy, pw, pcols, pdx] = layout(T, [cb * outImg, g.O * Kg, P * K * L, cb * img], 'conv2d backward', be);
+    const [pdy, pw, pcols, pdx] = layout(T, [cb * outImg, g.O * Kg, T * align(K * L * 4) / 4, cb * img], 'conv2d backward', be);
     const k = be.kernels;
     k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
     writeGeometry(be, g);
     for (let n0 = 0; n0 < g.N; n0 += cb) {
       const nb = Math.min(cb, g.N - n0);
       k.heapF32.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
-      imageJobs(be, T, nb, JOB_INPUT_IMAGES, (a, b, i) => [pdy!, GEOM_OFFSET, pw!, pdx!, a, b, pcols! + i * K * L * 4, g.O, g.groups]);
+      imageJobs(be, T, nb, JOB_INPUT_IMAGES, (a, b) => [pdy!, GEOM_OFFSET, pw!, pdx!, a, b, pcols!, g.O, g.groups, align(K * L * 4), TMP_OFFSET]);
       dx.set(k.heapF32.subarray(pdx! >> 2, (pdx! >> 2) + nb * img), n0 * img);
     }
     return;
@@ -232,7 +225,7 @@ export function conv2dWeightGrad(
   const T = be.gemmThreads(Og, Kg, cb * L);
   const G = Math.min(cb, WEIGHT_PARTIALS);
   const W = g.O * Kg;
-  const [px, pdy, pcols, ppart, pdw, pdb] = layout(T, [cb * img, cb * outImg, G * K * L, G * W, W, 2 * g.O], 'conv2d backward', be);
+  const [px, pdy, pcols, ppart, pdw, pdb] = layout(T, [cb * img, cb * outImg, T * align(K * L * 4) / 4, G * W, W, 2 * g.O], 'conv2d backward', be);
   const k = be.kernels;
   writeGeometry(be, g);
   if (db !== null) k.heapF32.fill(0, pdb! >> 2, (pdb! >> 2) + 2 * g.O);
@@ -246,8 +239,8 @@ export function conv2dWeightGrad(
     const jobs: number[][] = [];
     for (let a = 0; a < nb; a += per) {
       const i = jobs.length;
-      jobs.push([px!, GEOM_OFFSET, pdy!, ppart! + i * W * 4, a, Math.min(nb, a + per), pcols! + i * K * L * 4, g.O, g.groups, n0 > 0 ? 1 : 0,
-        0, 0, 0, 0, 0, 0, JOB_WEIGHT_IMAGES]);
+      jobs.push([px!, GEOM_OFFSET, pdy!, ppart! + i * W * 4, a, Math.min(nb, a + per), pcols!, g.O, g.groups, n0 > 0 ? 1 : 0,
+        align(K * L * 4), TMP_OFFSET, 0, 0, 0, 0, JOB_WEIGHT_IMAGES]);
     }
     if (n0 === 0) used = jobs.length;
     be.runQueue(jobs, T);
