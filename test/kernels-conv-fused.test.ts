@@ -33,6 +33,8 @@ const SPECS: Spec[] = [
   [7, 16, 28, 28, 32, 3, 3, [2, 2], [1, 1], [1, 1], 1], // large enough for threads
   [3, 4, 16, 17, 6, 3, 3, [1, 1], [1, 1], [1, 1], 2], // ≥ 128 pixels per image (one image at a time), groups
   [2, 1, 28, 28, 16, 3, 3, [1, 1], [1, 1], [1, 1], 1], // one input channel, 784 pixels
+  [2, 3, 9, 10, 4, 3, 3, [1, 1], [2, 2], [2, 2], 1], // stride 1, output as wide as the input, dilated
+  [1, 2, 3, 2, 2, 5, 5, [1, 1], [2, 2], [1, 1], 1], // the same with taps a whole row off the image
 ];
 
 const wasm = wasmBackend();
