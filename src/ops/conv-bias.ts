@@ -10,7 +10,7 @@ import type { ConvGeo } from './conv-core.js';
 /**
  * db[o] = Σ_n Σ_l dy[n, o, l] in float64: per plane four partial sums over l ≡ 0…3 (mod 4),
  * combined as (s0 + s1) + (s2 + s3) and added to the running sum in image order. The wasm
- * backend's fused weight gradient (conv.wat conv_bias_grad) sums in exactly this order.
+ * backend's fused weight gradient (conv-batch.wat conv_bias_grad) sums in exactly this order.
  */
 export function biasGradData(d: Float32Array, geo: ConvGeo, db: Float32Array): void {
   const L = geo.OH * geo.OW;

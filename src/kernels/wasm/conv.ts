@@ -72,7 +72,8 @@ function layout(T: number, sizes: number[], op: string, be: WasmBackend): number
     out.push(p);
     p += align(s * 4);
   }
-  // slack after the last operand: the stride-2 paths of conv.wat touch one float past a row
+  // slack after the last operand: the stride-2 and stride-1 paths of conv.wat read a few floats
+  // past a row (and before the first: an earlier buffer or the packing scratch)
   if (!be.kernels.ensure(p + 64))
     throw new RangeError(`${op}: the batch exceeds the WebAssembly memory limit; use setBackend('portable')`);
   return out;

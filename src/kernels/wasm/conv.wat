@@ -1,7 +1,6 @@
 ;; gradlab WebAssembly kernels for the fused whole-batch convolution (wasm/conv.ts): im2col and
-;; col2im into/out of one image's columns of a wide cols[C*kH*kW, ld] matrix (ld = images·outH·outW),
-;; and the re-layouts between NCHW [N,O,L] and the GEMM's [O, N·L]. Each works on a range of images
-;; (the _range exports loop the one-image kernels), so the worker pool can split a batch by images.
+;; col2im into/out of one image's columns of a cols[C*kH*kW, ld] matrix (ld = images·outH·outW for
+;; a batch-wide one, outH·outW for one image's). conv-batch.wat runs them over ranges of images.
 ;; Function definitions only; scripts/build-wasm.mjs wraps all kernel files in one module.
 ;; Geometry is passed as a pointer to 13 i32: C H W kH kW strideH strideW padH padW dilH dilW outH outW.
 ;; Row r of cols = (c*kH + i)*kW + j, column = oh*outW + ow (+ the image's column offset).
@@ -215,120 +214,6 @@
         (br $IL)))
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
       (br $CL))))
-
-  ;; images [n0,n1) of [N,O,L] at $src -> [O, N*L] at $dst (row o holds image n's L values at n*L)
-  (func (export "conv_gather") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $n0 i32) (param $n1 i32)
-    (local $n i32) (local $o i32) (local $row i32) (local $s i32)
-    (local.set $row (i32.shl (local.get $L) (i32.const 2)))
-    (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $n0) (local.get $O)) (local.get $row))))
-    (local.set $n (local.get $n0))
-    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
-      (local.set $o (i32.const 0))
-      (block $od (loop $OL (br_if $od (i32.ge_s (local.get $o) (local.get $O)))
-        (memory.copy
-          (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $o) (local.get $N)) (local.get $n)) (local.get $row)))
-          (local.get $s) (local.get $row))
-        (local.set $s (i32.add (local.get $s) (local.get $row)))
-        (local.set $o (i32.add (local.get $o) (i32.const 1)))
-        (br $OL)))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $NL))))
-
-  ;; images [n0,n1) of [O, N*L] at $src -> [N,O,L] at $dst, adding bias[o] (f32 at $bias) unless $bias is 0
-  (func (export "conv_scatter") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $bias i32) (param $n0 i32) (param $n1 i32)
-    (local $n i32) (local $o i32) (local $row i32) (local $s i32) (local $d i32) (local $e i32) (local $b v128)
-    (local.set $row (i32.shl (local.get $L) (i32.const 2)))
-    (local.set $d (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $n0) (local.get $O)) (local.get $row))))
-    (local.set $n (local.get $n0))
-    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
-      (local.set $o (i32.const 0))
-      (block $od (loop $OL (br_if $od (i32.ge_s (local.get $o) (local.get $O)))
-        (local.set $s (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $o) (local.get $N)) (local.get $n)) (local.get $row))))
-        (if (i32.eqz (local.get $bias))
-          (then (memory.copy (local.get $d) (local.get $s) (local.get $row)))
-          (else
-            (local.set $b (v128.load32_splat (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
-            (local.set $e (i32.add (local.get $d) (local.get $row)))
-            (block $vd (loop $VL (br_if $vd (i32.gt_u (i32.add (local.get $d) (i32.const 16)) (local.get $e)))
-              (v128.store (local.get $d) (f32x4.add (v128.load (local.get $s)) (local.get $b)))
-              (local.set $d (i32.add (local.get $d) (i32.const 16)))
-              (local.set $s (i32.add (local.get $s) (i32.const 16)))
-              (br $VL)))
-            (block $sd (loop $SL (br_if $sd (i32.ge_u (local.get $d) (local.get $e)))
-              (f32.store (local.get $d) (f32.add (f32.load (local.get $s)) (f32x4.extract_lane 0 (local.get $b))))
-              (local.set $d (i32.add (local.get $d) (i32.const 4)))
-              (local.set $s (i32.add (local.get $s) (i32.const 4)))
-              (br $SL)))
-            (local.set $d (i32.sub (local.get $d) (local.get $row)))))
-        (local.set $d (i32.add (local.get $d) (local.get $row)))
-        (local.set $o (i32.add (local.get $o) (i32.const 1)))
-        (br $OL)))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $NL))))
-
-  ;; im2col of images [n0,n1) of x[N,C,H,W] at $x into their columns of cols[C*kH*kW, ld]
-  (func (export "conv_im2col_range") (param $x i32) (param $g i32) (param $cols i32) (param $ld i32) (param $n0 i32) (param $n1 i32)
-    (local $img i32) (local $L i32) (local $n i32)
-    ;; bytes per image of x (C*H*W floats) and per image of cols (outH*outW columns)
-    (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
-      (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
-    (local.set $L (i32.shl (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))) (i32.const 2)))
-    (local.set $n (local.get $n0))
-    (block $d (loop $l (br_if $d (i32.ge_s (local.get $n) (local.get $n1)))
-      (call $conv_im2col (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))) (local.get $g)
-        (i32.add (local.get $cols) (i32.mul (local.get $n) (local.get $L))) (local.get $ld))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $l))))
-
-  ;; x[n] = col2im(columns of image n of cols[C*kH*kW, ld]) for images [n0,n1) (x is overwritten)
-  (func (export "conv_col2im_range") (param $cols i32) (param $g i32) (param $x i32) (param $ld i32) (param $n0 i32) (param $n1 i32)
-    (local $img i32) (local $L i32) (local $n i32) (local $xi i32)
-    (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
-      (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
-    (local.set $L (i32.shl (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))) (i32.const 2)))
-    (local.set $n (local.get $n0))
-    (block $d (loop $l (br_if $d (i32.ge_s (local.get $n) (local.get $n1)))
-      (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))))
-      (memory.fill (local.get $xi) (i32.const 0) (local.get $img))
-      (call $conv_col2im (i32.add (local.get $cols) (i32.mul (local.get $n) (local.get $L))) (local.get $g)
-        (local.get $xi) (local.get $ld))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $l))))
-
-  ;; acc[o] += sum over images [0,N) and pixels of src[N,O,L] (f64 acc at $acc, f32 src), in the
-  ;; order of ops' biasGradData: per plane four f64 partial sums over l = 0,1,2,3 (mod 4) (lanes of
-  ;; two f64x2), the tail added to the first, combined as (s0 + s1) + (s2 + s3).
-  (func (export "conv_bias_grad") (param $src i32) (param $N i32) (param $O i32) (param $L i32) (param $acc i32)
-    (local $n i32) (local $o i32) (local $p i32) (local $end i32) (local $a v128) (local $b v128) (local $v v128)
-    (local $s0 f64) (local $q i32)
-    (local.set $p (local.get $src))
-    (local.set $n (i32.const 0))
-    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $N)))
-      (local.set $o (i32.const 0))
-      (block $od (loop $OL (br_if $od (i32.ge_s (local.get $o) (local.get $O)))
-        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $L) (i32.const 2))))
-        (local.set $a (v128.const i64x2 0 0))
-        (local.set $b (v128.const i64x2 0 0))
-        (block $vd (loop $VL (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
-          (local.set $v (v128.load (local.get $p)))
-          (local.set $a (f64x2.add (local.get $a) (f64x2.promote_low_f32x4 (local.get $v))))
-          (local.set $b (f64x2.add (local.get $b) (f64x2.promote_low_f32x4
-            (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))))
-          (local.set $p (i32.add (local.get $p) (i32.const 16)))
-          (br $VL)))
-        (local.set $s0 (f64x2.extract_lane 0 (local.get $a)))
-        (block $td (loop $TL (br_if $td (i32.ge_u (local.get $p) (local.get $end)))
-          (local.set $s0 (f64.add (local.get $s0) (f64.promote_f32 (f32.load (local.get $p)))))
-          (local.set $p (i32.add (local.get $p) (i32.const 4)))
-          (br $TL)))
-        (local.set $q (i32.add (local.get $acc) (i32.shl (local.get $o) (i32.const 3))))
-        (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
-          (f64.add (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $a)))
-                   (f64.add (f64x2.extract_lane 0 (local.get $b)) (f64x2.extract_lane 1 (local.get $b))))))
-        (local.set $o (i32.add (local.get $o) (i32.const 1)))
-        (br $OL)))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $NL))))
 
   ;; One (c, i, j) row of cols for stride 1 and outH x W outputs (outW = W): cols[oh*W + ow] =
   ;; x[oh + r0][ow + iw] (r0 = i*dH - pH), zero outside the plane. Consecutive output rows read

@@ -37,7 +37,7 @@ export interface KernelExports {
   ): void;
   im2col(x: number, g: number, cols: number): void;
   col2im(cols: number, g: number, x: number): void;
-  /** conv.wat: im2col/col2im on one image's columns of cols[K, ld], and [N,O,L] ↔ [O,N·L]. */
+  /** conv.wat, conv-batch.wat: im2col/col2im on one image's columns of cols[K, ld], and [N,O,L] ↔ [O,N·L]. */
   conv_im2col(x: number, g: number, cols: number, ld: number): void;
   conv_col2im(cols: number, g: number, x: number, ld: number): void;
   conv_gather(src: number, dst: number, N: number, O: number, L: number, n0: number, n1: number): void;

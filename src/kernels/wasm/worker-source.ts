@@ -39,7 +39,7 @@ export const QUEUE_MAX = 64;
 
 /**
  * The exports a pool job may run, by kind. Each takes at most 16 i32 arguments (extra ones are
- * ignored by the call); all but `gemm` work on a range of images of a batch (conv.wat,
+ * ignored by the call); all but `gemm` work on a range of images of a batch (conv-batch.wat,
  * conv-image.wat).
  */
 export const JOB_KERNELS = [
