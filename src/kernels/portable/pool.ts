@@ -87,6 +87,13 @@ export function avgPool2dKernel(x: Float32Array, planes: number, H: number, W: n
 export function avgPool2dBackwardKernel(g: Float32Array, planes: number, H: number, W: number, win: PoolWindows, dx: Float32Array): void {
   const { outH, outW, hs, he, ws, we, hDiv, wDiv, divisor } = win;
   const HW = H * W;
+  if (outH === 1 && outW === 1 && hs[0] === 0 && he[0] === H && ws[0] === 0 && we[0] === W && HW > 0) {
+    // one window over the whole plane (global average pooling): each element gets exactly one
+    // addition to its zero, 0 + v, which is v with −0 made +0
+    const div = divisor > 0 ? divisor : hDiv[0]! * wDiv[0]!;
+    for (let p = 0; p < planes; p++) dx.fill(g[p]! / div + 0, p * HW, (p + 1) * HW);
+    return;
+  }
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * HW;
