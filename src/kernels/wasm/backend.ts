@@ -7,7 +7,7 @@ import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
-import { KernelPool, getNumThreads, getWorkerHost, runJob, withScratch } from './pool.js';
+import { KernelPool, getNumThreads, getWorkerHost, runJob, withScratch, type Progress } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
 
 /** Products smaller than this many multiply-adds stay on one thread (waking workers costs ~10 µs). */
@@ -75,14 +75,18 @@ export class WasmBackend implements Backend {
 
   /**
    * Run chunks (jobs as for runGemmJobs) on up to T threads, each taking the next chunk until
-   * none are left (KernelPool.runQueue); on one thread, in order here.
+   * none are left (KernelPool.runQueue); on one thread, in order here. `progress` runs on this
+   * thread after each chunk it ran.
    */
-  runQueue(chunks: number[][], T: number): void {
+  runQueue(chunks: number[][], T: number, progress?: Progress): void {
     if (T > 1 && chunks.length > 1) {
-      this.pool!.runQueue(chunks, Math.min(T, chunks.length) - 1);
+      this.pool!.runQueue(chunks, Math.min(T, chunks.length) - 1, progress);
       return;
     }
-    for (const c of chunks) runJob(this.kernels, withScratch(c));
+    for (let i = 0; i < chunks.length; i++) {
+      runJob(this.kernels, withScratch(chunks[i]!));
+      progress?.((j) => j <= i);
+    }
   }
 
   conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void {

@@ -105,9 +105,13 @@ function residentGemm(
  * Run a per-image kernel (a JOB_* kind of worker-source.ts) over images [0, nb) on at most T
  * threads taking ranges of images from the work queue; `args(n0, n1)` gives the export's
  * arguments. Images are independent and write disjoint memory (work areas are per thread), so
- * the result does not depend on T.
+ * the result does not depend on T. `finished(n0, n1)` is called on this thread once for every
+ * range, as soon as this thread sees it done (results can be copied out while others compute).
  */
-function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (n0: number, n1: number) => number[]): void {
+function imageJobs(
+  be: WasmBackend, T: number, nb: number, kind: number, args: (n0: number, n1: number) => number[],
+  finished?: (n0: number, n1: number) => void,
+): void {
   const per = Math.ceil(nb / Math.max(1, Math.min(T > 1 ? CHUNKS_PER_THREAD * T : 1, nb, QUEUE_MAX)));
   const jobs: number[][] = [];
   for (let n0 = 0; n0 < nb; n0 += per) {
@@ -116,7 +120,19 @@ function imageJobs(be: WasmBackend, T: number, nb: number, kind: number, args: (
     a.push(kind);
     jobs.push(a);
   }
-  be.runQueue(jobs, T);
+  if (finished === undefined) {
+    be.runQueue(jobs, T);
+    return;
+  }
+  const handed = new Uint8Array(jobs.length);
+  const hand = (i: number): void => {
+    handed[i] = 1;
+    finished(i * per, Math.min(nb, (i + 1) * per));
+  };
+  be.runQueue(jobs, T, (done) => {
+    for (let i = 0; i < jobs.length; i++) if (handed[i] === 0 && done(i)) hand(i);
+  });
+  for (let i = 0; i < jobs.length; i++) if (handed[i] === 0) hand(i);
 }
 
 /**
@@ -143,8 +159,8 @@ export function conv2dForward(
       const nb = Math.min(cb, g.N - n0);
       k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
       imageJobs(be, T, nb, JOB_FORWARD_IMAGES, (a, b) =>
-        [px!, GEOM_OFFSET, pw!, bias !== null ? pb! : 0, py!, a, b, pcols!, g.O, g.groups, align(K * L * 4), TMP_OFFSET]);
-      y.set(k.heapF32.subarray(py! >> 2, (py! >> 2) + nb * outImg), n0 * outImg);
+        [px!, GEOM_OFFSET, pw!, bias !== null ? pb! : 0, py!, a, b, pcols!, g.O, g.groups, align(K * L * 4), TMP_OFFSET],
+        (a, b) => y.set(k.heapF32.subarray((py! >> 2) + a * outImg, (py! >> 2) + b * outImg), (n0 + a) * outImg));
     }
     return;
   }
@@ -162,8 +178,8 @@ export function conv2dForward(
     imageJobs(be, T, nb, JOB_IM2COL, (a, b) => [px!, GEOM_OFFSET, pcols!, NL, a, b]);
     for (let gi = 0; gi < g.groups; gi++)
       residentGemm(be, T, 0, 0, Og, NL, Kg, pw! + gi * Og * Kg * 4, pcols! + gi * Kg * NL * 4, pY! + gi * Og * NL * 4, 0);
-    imageJobs(be, T, nb, JOB_SCATTER, (a, b) => [pY!, pout!, nb, g.O, L, bias !== null ? pb! : 0, a, b]);
-    y.set(k.heapF32.subarray(pout! >> 2, (pout! >> 2) + nb * outImg), n0 * outImg);
+    imageJobs(be, T, nb, JOB_SCATTER, (a, b) => [pY!, pout!, nb, g.O, L, bias !== null ? pb! : 0, a, b],
+      (a, b) => y.set(k.heapF32.subarray((pout! >> 2) + a * outImg, (pout! >> 2) + b * outImg), (n0 + a) * outImg));
   }
 }
 
@@ -180,8 +196,8 @@ export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Arr
     for (let n0 = 0; n0 < g.N; n0 += cb) {
       const nb = Math.min(cb, g.N - n0);
       k.heapF32.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
-      imageJobs(be, T, nb, JOB_INPUT_IMAGES, (a, b) => [pdy!, GEOM_OFFSET, pw!, pdx!, a, b, pcols!, g.O, g.groups, align(K * L * 4), TMP_OFFSET]);
-      dx.set(k.heapF32.subarray(pdx! >> 2, (pdx! >> 2) + nb * img), n0 * img);
+      imageJobs(be, T, nb, JOB_INPUT_IMAGES, (a, b) => [pdy!, GEOM_OFFSET, pw!, pdx!, a, b, pcols!, g.O, g.groups, align(K * L * 4), TMP_OFFSET],
+        (a, b) => dx.set(k.heapF32.subarray((pdx! >> 2) + a * img, (pdx! >> 2) + b * img), (n0 + a) * img));
     }
     return;
   }
@@ -201,8 +217,8 @@ export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Arr
     if (nb > 1) imageJobs(be, T, nb, JOB_GATHER, (a, b) => [pdy!, pdyT!, nb, g.O, L, a, b]);
     for (let gi = 0; gi < g.groups; gi++)
       residentGemm(be, T, 1, 0, Kg, NL, Og, pw! + gi * Og * Kg * 4, src + gi * Og * NL * 4, pcols! + gi * Kg * NL * 4, 0);
-    imageJobs(be, T, nb, JOB_COL2IM, (a, b) => [pcols!, GEOM_OFFSET, pdx!, NL, a, b]);
-    dx.set(k.heapF32.subarray(pdx! >> 2, (pdx! >> 2) + nb * img), n0 * img);
+    imageJobs(be, T, nb, JOB_COL2IM, (a, b) => [pcols!, GEOM_OFFSET, pdx!, NL, a, b],
+      (a, b) => dx.set(k.heapF32.subarray((pdx! >> 2) + a * img, (pdx! >> 2) + b * img), (n0 + a) * img));
   }
 }
 

@@ -13,7 +13,7 @@
 import { ValueError } from '../../tensor/errors.js';
 import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, type WasmKernels } from './instance.js';
 import {
-  CLAIM_OFFSET, DONE_WORD, GO_OFFSET, JOB_KERNELS, JOB_QUEUE, KIND_OFFSET, QUEUE_BASE, QUEUE_ENTRY, QUEUE_MAX, QUEUE_NEXT,
+  CLAIM_OFFSET, DONE_WORD, GO_OFFSET, JOB_KERNELS, JOB_QUEUE, KIND_OFFSET, QUEUE_BASE, QUEUE_DONE, QUEUE_ENTRY, QUEUE_MAX, QUEUE_NEXT,
   SLOT_BASE, SLOT_WORDS, WORKER_SOURCE,
 } from './worker-source.js';
 
@@ -81,6 +81,12 @@ export function runJob(k: WasmKernels, j: number[]): void {
     j[8] ?? 0, j[9] ?? 0, j[10] ?? 0, j[11] ?? 0, j[12] ?? 0, j[13] ?? 0, j[14] ?? 0, j[15] ?? 0);
 }
 
+/**
+ * Called on the main thread after each work-queue chunk it ran, with a test of whether chunk i
+ * has finished (on any thread): lets the caller use finished results while others still run.
+ */
+export type Progress = (done: (i: number) => boolean) => void;
+
 /** A queue chunk with arguments 13–15 set to the main thread's GEMM scratch. */
 export function withScratch(c: number[]): number[] {
   const j = new Array<number>(17);
@@ -98,6 +104,10 @@ export class KernelPool {
   private readonly ctrl: Int32Array;
   /** The chunks of the running work queue (this thread reads them here, workers from ctrl). */
   private queue: number[][] = [];
+  /** Called on this thread after each chunk it ran (runQueue). */
+  private progress: Progress | null = null;
+  /** Whether chunk i of the running queue has finished. */
+  private readonly isDone = (i: number): boolean => Atomics.load(this.ctrl, QUEUE_DONE + i) === 1;
 
   constructor(k: WasmKernels) {
     this.k = k;
@@ -132,6 +142,7 @@ export class KernelPool {
         queueNext: QUEUE_NEXT,
         queueBase: QUEUE_BASE,
         queueEntry: QUEUE_ENTRY,
+        queueDone: QUEUE_DONE,
         packOffset: PACK_OFFSET,
         packBytes: PACK_BYTES,
         packABytes: PACK_A_BYTES,
@@ -243,9 +254,10 @@ export class KernelPool {
    * Run `chunks` (jobs as for run) on this thread and `workers` workers, each thread taking the
    * next chunk until none are left (a slow or descheduled thread takes fewer). A chunk's
    * arguments 13–15 are replaced by the GEMM scratch of the thread that takes it; a `gemm` chunk
-   * must be split as gemmJobs splits, where any range gives the same bits.
+   * must be split as gemmJobs splits, where any range gives the same bits. `progress` runs here
+   * after each chunk this thread ran.
    */
-  runQueue(chunks: number[][], workers: number): void {
+  runQueue(chunks: number[][], workers: number, progress?: Progress): void {
     if (chunks.length > QUEUE_MAX) throw new RangeError(`runQueue: at most ${QUEUE_MAX} chunks, got ${chunks.length}`);
     const ctrl = this.ctrl;
     for (let i = 0; i < chunks.length; i++) {
@@ -254,10 +266,16 @@ export class KernelPool {
       for (let a = 0; a < 16; a++) ctrl[e + a] = c[a] ?? 0;
       ctrl[e + 16] = c[16] ?? 0;
     }
+    for (let i = 0; i < chunks.length; i++) ctrl[QUEUE_DONE + i] = 0;
     this.queue = chunks;
+    this.progress = progress ?? null;
     Atomics.store(ctrl, QUEUE_NEXT, 0);
     const job = [chunks.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, JOB_QUEUE];
-    this.run(new Array<number[]>(workers + 1).fill(job));
+    try {
+      this.run(new Array<number[]>(workers + 1).fill(job));
+    } finally {
+      this.progress = null;
+    }
   }
 
   /** This thread's part of runQueue. */
@@ -266,6 +284,8 @@ export class KernelPool {
       const i = Atomics.add(this.ctrl, QUEUE_NEXT, 1);
       if (i >= n) return;
       runJob(this.k, withScratch(this.queue[i]!));
+      Atomics.store(this.ctrl, QUEUE_DONE + i, 1);
+      this.progress?.(this.isDone);
     }
   }
 

@@ -36,6 +36,8 @@ export const QUEUE_NEXT = 1;
 export const QUEUE_BASE = 2176;
 export const QUEUE_ENTRY = 17;
 export const QUEUE_MAX = 64;
+/** One word per queue chunk, set to 1 when the chunk has finished (after the table). */
+export const QUEUE_DONE = QUEUE_BASE + QUEUE_MAX * QUEUE_ENTRY;
 
 /**
  * The exports a pool job may run, by kind. Each takes at most 16 i32 arguments (extra ones are
@@ -103,6 +105,7 @@ export const WORKER_SOURCE = `function gradlabKernelWorker(listen) {
             var i = Atomics.add(ctrl, msg.queueNext, 1);
             if (i >= n) break;
             run(msg.queueBase + i * msg.queueEntry);
+            Atomics.store(ctrl, msg.queueDone + i, 1);
           }
         } else {
           fns[ctrl[s + msg.kind]](ctrl[s + 3], ctrl[s + 4], ctrl[s + 5], ctrl[s + 6], ctrl[s + 7], ctrl[s + 8], ctrl[s + 9], ctrl[s + 10],
