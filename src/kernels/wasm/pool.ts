@@ -3,7 +3,10 @@
  * platform corners provide (src/node/threads.ts: worker_threads; src/browser/threads.ts: Web
  * Workers). Workers share the kernels' WebAssembly memory; a large GEMM is split into column (or
  * row) ranges aligned to the micro-tile, one per thread, so the result is bit-identical for any
- * thread count (every element of C is computed by the same instruction sequence).
+ * thread count (every element of C is computed by the same instruction sequence). `runQueue`
+ * instead hands out more, smaller chunks (GEMM ranges, ranges of images of a convolution) that
+ * threads take from a shared counter, so a slow or descheduled thread takes fewer; which thread
+ * runs a chunk changes no bit either.
  *
  * The main thread runs its own share, then waits: it spins briefly and, where the platform allows
  * blocking (Node's main thread, any worker), sleeps in Atomics.wait. A browser page's main thread
