@@ -1,11 +1,11 @@
 /**
- * Average pooling's backward kernel on one window over the whole plane (global average pooling,
- * its fill fast path) against the general accumulation it replaces, bit for bit: −0, NaN and odd
- * plane sizes, a divisor override, and the result through adaptiveAvgPool2d's gradient.
+ * Average pooling's kernels on one window over the whole plane (global average pooling, their
+ * flat-loop and fill fast paths) against the general loops they replace, bit for bit: −0, NaN
+ * and odd plane sizes, a divisor override, and the result through adaptiveAvgPool2d.
  */
 import { describe, expect, it } from 'vitest';
 import * as gl from '../src/index.js';
-import { avgPool2dBackwardKernel, type PoolWindows } from '../src/kernels/portable/pool.js';
+import { avgPool2dBackwardKernel, avgPool2dKernel, type PoolWindows } from '../src/kernels/portable/pool.js';
 
 function globalWindow(H: number, W: number, divisor = 0): PoolWindows {
   return {
@@ -35,6 +35,23 @@ describe('avgPool2dBackwardKernel over the whole plane', () => {
         avgPool2dBackwardKernel(g, g.length, H, W, globalWindow(H, W, divisor), dx);
         expect(bits(dx)).toEqual(bits(reference(g, g.length, H, W, divisor)));
       }
+  });
+
+  it('the forward sums each plane row by row in float64 as the general loop does', () => {
+    const H = 5, W = 7, planes = 3;
+    const x = Float32Array.from({ length: planes * H * W }, (_, i) => Math.fround(Math.sin(i * 1.3) * 10 ** (i % 5)));
+    x[40] = -0;
+    for (const divisor of [0, 4]) {
+      const out = new Float32Array(planes);
+      avgPool2dKernel(x, planes, H, W, globalWindow(H, W, divisor), out);
+      const want = new Float32Array(planes);
+      for (let p = 0; p < planes; p++) {
+        let s = 0;
+        for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) s += x[p * H * W + h * W + w]!;
+        want[p] = s / (divisor > 0 ? divisor : H * W);
+      }
+      expect(bits(out)).toEqual(bits(want));
+    }
   });
 
   it('gives adaptiveAvgPool2d(1) its gradient g / (H·W) everywhere', () => {
