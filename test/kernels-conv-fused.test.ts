@@ -95,7 +95,7 @@ describe.runIf(wasm !== null)('fused wasm convolution', () => {
   });
 
   it('processes a batch a chunk of images at a time when it is large, with the same results', () => {
-    // 54 pixels per image (images share a GEMM) and 240 (one image at a time); budgets of 2 images
+    // 54 pixels per image (3 images share a GEMM) and 240 (one image at a time); budgets of 2 images
     const cases: [ConvGeo, number][] = [
       [geo([7, 3, 11, 9, 5, 3, 3, [2, 1], [1, 1], [1, 1], 1]), 5000],
       [geo([5, 2, 16, 15, 3, 3, 3, [1, 1], [1, 1], [1, 1], 1]), 3000],
@@ -122,9 +122,13 @@ describe.runIf(wasm !== null)('fused wasm convolution', () => {
     const g2 = geo([5, 8, 30, 30, 16, 3, 3, [1, 1], [1, 1], [1, 1], 2]);
     // 37 images: the weight gradient's 16 partials over 3 images each (the last over 1)
     const g3 = geo([37, 8, 16, 16, 16, 3, 3, [1, 1], [1, 1], [1, 1], 1]);
+    // 49 pixels per image: groups of 3 images per GEMM, also inside the weight gradient's partials
+    const g4 = geo([33, 16, 14, 14, 32, 3, 3, [2, 2], [1, 1], [1, 1], 1]);
     // (a deep toEqual of these arrays takes seconds; compare bit patterns directly)
     const all = (): Int32Array[] =>
-      [run('fused', g, 5), run('fused', g2, 6), run('fused', g3, 7)].flat().map((a) => new Int32Array(a.buffer, a.byteOffset, a.length));
+      [run('fused', g, 5), run('fused', g2, 6), run('fused', g3, 7), run('fused', g4, 8)]
+        .flat()
+        .map((a) => new Int32Array(a.buffer, a.byteOffset, a.length));
     const same = (got: Int32Array[], want: Int32Array[]): boolean =>
       got.length === want.length && got.every((a, i) => a.length === want[i]!.length && a.every((v, j) => v === want[i]![j]));
     gl.setNumThreads(1);

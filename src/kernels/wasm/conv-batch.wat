@@ -1,10 +1,10 @@
-;; gradlab WebAssembly kernels for the fused convolution over a batch (wasm/conv.ts): im2col and
-;; col2im over a range of images, the re-layouts between NCHW [N,O,L] and the GEMM's [O, N·L], and
-;; the bias gradient. Each works on a range of images, so the worker pool can split a batch.
+;; gradlab WebAssembly kernels for the fused convolution over a batch (wasm/conv.ts): the re-layouts
+;; between NCHW [N,O,L] and the GEMM's [O, N·L] of a group of images (conv-image.wat), and the bias
+;; gradient.
 ;; Function definitions only; scripts/build-wasm.mjs wraps all kernel files in one module.
 
   ;; images [n0,n1) of [N,O,L] at $src -> [O, N*L] at $dst (row o holds image n's L values at n*L)
-  (func (export "conv_gather") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $n0 i32) (param $n1 i32)
+  (func $conv_gather (export "conv_gather") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $n0 i32) (param $n1 i32)
     (local $n i32) (local $o i32) (local $row i32) (local $s i32)
     (local.set $row (i32.shl (local.get $L) (i32.const 2)))
     (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $n0) (local.get $O)) (local.get $row))))
@@ -22,7 +22,7 @@
       (br $NL))))
 
   ;; images [n0,n1) of [O, N*L] at $src -> [N,O,L] at $dst, adding bias[o] (f32 at $bias) unless $bias is 0
-  (func (export "conv_scatter") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $bias i32) (param $n0 i32) (param $n1 i32)
+  (func $conv_scatter (export "conv_scatter") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $bias i32) (param $n0 i32) (param $n1 i32)
     (local $n i32) (local $o i32) (local $row i32) (local $s i32) (local $d i32) (local $e i32) (local $b v128)
     (local.set $row (i32.shl (local.get $L) (i32.const 2)))
     (local.set $d (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $n0) (local.get $O)) (local.get $row))))
@@ -52,35 +52,6 @@
         (br $OL)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $NL))))
-
-  ;; im2col of images [n0,n1) of x[N,C,H,W] at $x into their columns of cols[C*kH*kW, ld]
-  (func (export "conv_im2col_range") (param $x i32) (param $g i32) (param $cols i32) (param $ld i32) (param $n0 i32) (param $n1 i32)
-    (local $img i32) (local $L i32) (local $n i32)
-    ;; bytes per image of x (C*H*W floats) and per image of cols (outH*outW columns)
-    (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
-      (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
-    (local.set $L (i32.shl (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))) (i32.const 2)))
-    (local.set $n (local.get $n0))
-    (block $d (loop $l (br_if $d (i32.ge_s (local.get $n) (local.get $n1)))
-      (call $conv_im2col (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))) (local.get $g)
-        (i32.add (local.get $cols) (i32.mul (local.get $n) (local.get $L))) (local.get $ld))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $l))))
-
-  ;; x[n] = col2im(columns of image n of cols[C*kH*kW, ld]) for images [n0,n1) (x is overwritten)
-  (func (export "conv_col2im_range") (param $cols i32) (param $g i32) (param $x i32) (param $ld i32) (param $n0 i32) (param $n1 i32)
-    (local $img i32) (local $L i32) (local $n i32) (local $xi i32)
-    (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
-      (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
-    (local.set $L (i32.shl (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))) (i32.const 2)))
-    (local.set $n (local.get $n0))
-    (block $d (loop $l (br_if $d (i32.ge_s (local.get $n) (local.get $n1)))
-      (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))))
-      (memory.fill (local.get $xi) (i32.const 0) (local.get $img))
-      (call $conv_col2im (i32.add (local.get $cols) (i32.mul (local.get $n) (local.get $L))) (local.get $g)
-        (local.get $xi) (local.get $ld))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $l))))
 
   ;; acc[o] += sum over images [0,N) and pixels of src[N,O,L] (f64 acc at $acc, f32 src), in the
   ;; order of ops' biasGradData: per plane four f64 partial sums over l = 0,1,2,3 (mod 4) (lanes of

@@ -1,137 +1,186 @@
-;; gradlab WebAssembly kernels: the fused convolution one image at a time (wasm/conv.ts). Each
-;; image's columns [C*kH*kW, L] (L = outH*outW) are unfolded into a small work area that stays in
-;; cache and multiplied straight into or out of the image's own NCHW slice (an image's [O, L]
-;; block is the GEMM's layout): no batch-wide columns and no re-layout between [N,O,L] and
-;; [O, N*L]. Forward and input gradient compute every element by the same GEMM instruction sequence
-;; as the batch-wide path (K-blocking depends on K only), so their results are the same; the weight
-;; gradient sums images into partials that conv.ts adds in a fixed order.
+;; gradlab WebAssembly kernels: the fused convolution over a range of images (wasm/conv.ts), one
+;; work-queue chunk each. Images go in groups of at most $k (conv.ts picks k so that k*L columns,
+;; L = outH*outW, make a wide enough GEMM; k = 1 for large images): the group's columns
+;; [C*kH*kW, k*L] are unfolded into the calling thread's small work area, which stays in cache, and
+;; multiplied with the weights. A single image's [O, L] slice of NCHW is the GEMM's own layout; a
+;; group's [O, k*L] is re-laid out through the work area (conv-batch.wat). Forward and input
+;; gradient compute every element by the same GEMM instruction sequence whatever the grouping (K-
+;; blocking depends on K only); the weight gradient sums images into partials that conv.ts adds in
+;; a fixed order.
 ;; Function definitions only; scripts/build-wasm.mjs wraps all kernel files in one module.
 ;; $g points at the geometry (13 i32, see conv.wat); $pA/$pB/$tmp are the calling thread's GEMM
-;; scratch (the work queue passes them as the last three arguments). Work areas for the columns,
-;; $colsBytes each, follow one another from $cols, one per thread: thread t, whose $tmp is
-;; $tmpBase + 128*t, uses the t-th.
+;; scratch (the work queue passes them as the last three arguments). The work areas, $colsBytes
+;; each, follow one another from $cols, one per thread: thread t, whose $tmp is $tmpBase + 128*t,
+;; uses the t-th.
 
-  ;; images [n0,n1) of y[N,O,L] = conv(x[N,C,H,W], w[O, K/groups]) (+ bias[O] unless $bias is 0),
-  ;; with C*kH*kW*L floats of work area per thread
+  ;; images [n0,n1) of y[N,O,L] = conv(x[N,C,H,W], w[O, K/groups]) (+ bias[O] unless $bias is 0)
   (func (export "conv_forward_images") (param $x i32) (param $g i32) (param $w i32) (param $bias i32) (param $y i32)
       (param $n0 i32) (param $n1 i32) (param $cols i32) (param $O i32) (param $groups i32)
-      (param $colsBytes i32) (param $tmpBase i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
+      (param $colsBytes i32) (param $tmpBase i32) (param $k i32) (param $pA i32) (param $pB i32) (param $tmp i32)
     (local $img i32) (local $L i32) (local $Kg i32) (local $Og i32) (local $n i32) (local $gi i32)
-    (local $yn i32) (local $o i32) (local $p i32) (local $e i32) (local $b v128)
+    (local $m i32) (local $ld i32) (local $j i32) (local $aux i32) (local $src i32)
+    (local $out i32) (local $yn i32)
     (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
     (local.set $L (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))))
     (local.set $Kg (i32.div_u (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=12 (local.get $g)) (i32.load offset=16 (local.get $g)))) (local.get $groups)))
     (local.set $Og (i32.div_u (local.get $O) (local.get $groups)))
-    ;; this thread's work area: thread t (its tmp scratch is $tmpBase + 128*t) uses $cols + t*$colsBytes
+    ;; this thread's work area: thread t (its tmp scratch is $tmpBase + 128*t) uses $cols + t*$colsBytes,
+    ;; columns [C*kH*kW, k*L] first, then [O, k*L] floats for re-laid-out outputs or gradients
     (local.set $cols (i32.add (local.get $cols)
       (i32.mul (i32.shr_u (i32.sub (local.get $tmp) (local.get $tmpBase)) (i32.const 7)) (local.get $colsBytes))))
+    (local.set $aux (i32.add (local.get $cols)
+      (i32.shl (i32.mul (i32.mul (i32.mul (local.get $Kg) (local.get $groups)) (local.get $k)) (local.get $L)) (i32.const 2))))
     (local.set $n (local.get $n0))
     (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
-      (call $conv_im2col (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))) (local.get $g)
-        (local.get $cols) (local.get $L))
+      ;; the next m <= k images share one GEMM of ld = m*L columns
+      (local.set $m (i32.sub (local.get $n1) (local.get $n)))
+      (if (i32.gt_s (local.get $m) (local.get $k)) (then (local.set $m (local.get $k))))
+      (local.set $ld (i32.mul (local.get $m) (local.get $L)))
+      (local.set $j (i32.const 0))
+      (block $ud (loop $UL (br_if $ud (i32.ge_s (local.get $j) (local.get $m)))
+        (call $conv_im2col (i32.add (local.get $x) (i32.mul (i32.add (local.get $n) (local.get $j)) (local.get $img))) (local.get $g)
+          (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $j) (local.get $L)) (i32.const 2))) (local.get $ld))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $UL)))
       (local.set $yn (i32.add (local.get $y) (i32.shl (i32.mul (i32.mul (local.get $n) (local.get $O)) (local.get $L)) (i32.const 2))))
+      (local.set $out (local.get $yn))
+      (if (i32.gt_s (local.get $m) (i32.const 1)) (then (local.set $out (local.get $aux))))
       (local.set $gi (i32.const 0))
       (block $gd (loop $GL (br_if $gd (i32.ge_s (local.get $gi) (local.get $groups)))
-        (call $gemm (i32.const 0) (i32.const 0) (local.get $Og) (local.get $L) (local.get $Kg)
+        (call $gemm (i32.const 0) (i32.const 0) (local.get $Og) (local.get $ld) (local.get $Kg)
           (i32.add (local.get $w) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $Kg)) (i32.const 2)))
-          (i32.add (local.get $cols) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Kg)) (local.get $L)) (i32.const 2)))
-          (i32.add (local.get $yn) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $L)) (i32.const 2)))
-          (i32.const 0) (i32.const 0) (local.get $Og) (i32.const 0) (local.get $L)
+          (i32.add (local.get $cols) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Kg)) (local.get $ld)) (i32.const 2)))
+          (i32.add (local.get $out) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $ld)) (i32.const 2)))
+          (i32.const 0) (i32.const 0) (local.get $Og) (i32.const 0) (local.get $ld)
           (local.get $pA) (local.get $pB) (local.get $tmp))
         (local.set $gi (i32.add (local.get $gi) (i32.const 1)))
         (br $GL)))
-      ;; y += bias[o] after the product (the order of the other paths: (Σ w·x) + b)
-      (if (local.get $bias)
-        (then
-          (local.set $p (local.get $yn))
-          (local.set $o (i32.const 0))
-          (block $od (loop $OL (br_if $od (i32.ge_s (local.get $o) (local.get $O)))
-            (local.set $b (v128.load32_splat (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
-            (local.set $e (i32.add (local.get $p) (i32.shl (local.get $L) (i32.const 2))))
-            (block $vd (loop $VL (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $e)))
-              (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (local.get $b)))
-              (local.set $p (i32.add (local.get $p) (i32.const 16)))
-              (br $VL)))
-            (block $sd (loop $SL (br_if $sd (i32.ge_u (local.get $p) (local.get $e)))
-              (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (f32x4.extract_lane 0 (local.get $b))))
-              (local.set $p (i32.add (local.get $p) (i32.const 4)))
-              (br $SL)))
-            (local.set $o (i32.add (local.get $o) (i32.const 1)))
-            (br $OL)))))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      ;; to NCHW with the bias added after the product ((Σ w·x) + b, as the other paths)
+      (if (i32.gt_s (local.get $m) (i32.const 1))
+        (then (call $conv_scatter (local.get $aux) (local.get $yn) (local.get $m) (local.get $O) (local.get $L) (local.get $bias)
+          (i32.const 0) (local.get $m)))
+        (else (if (local.get $bias) (then (call $add_bias (local.get $yn) (local.get $O) (local.get $L) (local.get $bias))))))
+      (local.set $n (i32.add (local.get $n) (local.get $m)))
       (br $NL))))
 
-  ;; images [n0,n1) of dx[N,C,H,W] = convT(dy[N,O,L], w[O, K/groups]) (overwritten), with $cols a
-  ;; work area per thread of C*kH*kW*L floats
+  ;; images [n0,n1) of dx[N,C,H,W] = convT(dy[N,O,L], w[O, K/groups]) (overwritten)
   (func (export "conv_input_images") (param $dy i32) (param $g i32) (param $w i32) (param $dx i32)
       (param $n0 i32) (param $n1 i32) (param $cols i32) (param $O i32) (param $groups i32)
-      (param $colsBytes i32) (param $tmpBase i32) (param $u11 i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
+      (param $colsBytes i32) (param $tmpBase i32) (param $k i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
     (local $img i32) (local $L i32) (local $Kg i32) (local $Og i32) (local $n i32) (local $gi i32)
-    (local $dyn i32) (local $dxn i32)
+    (local $m i32) (local $ld i32) (local $j i32) (local $aux i32) (local $src i32)
+    (local $dxn i32)
     (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
     (local.set $L (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))))
     (local.set $Kg (i32.div_u (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=12 (local.get $g)) (i32.load offset=16 (local.get $g)))) (local.get $groups)))
     (local.set $Og (i32.div_u (local.get $O) (local.get $groups)))
-    ;; this thread's work area: thread t (its tmp scratch is $tmpBase + 128*t) uses $cols + t*$colsBytes
+    ;; this thread's work area: thread t (its tmp scratch is $tmpBase + 128*t) uses $cols + t*$colsBytes,
+    ;; columns [C*kH*kW, k*L] first, then [O, k*L] floats for re-laid-out outputs or gradients
     (local.set $cols (i32.add (local.get $cols)
       (i32.mul (i32.shr_u (i32.sub (local.get $tmp) (local.get $tmpBase)) (i32.const 7)) (local.get $colsBytes))))
+    (local.set $aux (i32.add (local.get $cols)
+      (i32.shl (i32.mul (i32.mul (i32.mul (local.get $Kg) (local.get $groups)) (local.get $k)) (local.get $L)) (i32.const 2))))
     (local.set $n (local.get $n0))
     (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
-      (local.set $dyn (i32.add (local.get $dy) (i32.shl (i32.mul (i32.mul (local.get $n) (local.get $O)) (local.get $L)) (i32.const 2))))
+      ;; the next m <= k images share one GEMM of ld = m*L columns
+      (local.set $m (i32.sub (local.get $n1) (local.get $n)))
+      (if (i32.gt_s (local.get $m) (local.get $k)) (then (local.set $m (local.get $k))))
+      (local.set $ld (i32.mul (local.get $m) (local.get $L)))
+      (local.set $src (i32.add (local.get $dy) (i32.shl (i32.mul (i32.mul (local.get $n) (local.get $O)) (local.get $L)) (i32.const 2))))
+      (if (i32.gt_s (local.get $m) (i32.const 1))
+        (then
+          (call $conv_gather (local.get $src) (local.get $aux) (local.get $m) (local.get $O) (local.get $L) (i32.const 0) (local.get $m))
+          (local.set $src (local.get $aux))))
       (local.set $gi (i32.const 0))
       (block $gd (loop $GL (br_if $gd (i32.ge_s (local.get $gi) (local.get $groups)))
-        (call $gemm (i32.const 1) (i32.const 0) (local.get $Kg) (local.get $L) (local.get $Og)
+        (call $gemm (i32.const 1) (i32.const 0) (local.get $Kg) (local.get $ld) (local.get $Og)
           (i32.add (local.get $w) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $Kg)) (i32.const 2)))
-          (i32.add (local.get $dyn) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $L)) (i32.const 2)))
-          (i32.add (local.get $cols) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Kg)) (local.get $L)) (i32.const 2)))
-          (i32.const 0) (i32.const 0) (local.get $Kg) (i32.const 0) (local.get $L)
+          (i32.add (local.get $src) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $ld)) (i32.const 2)))
+          (i32.add (local.get $cols) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Kg)) (local.get $ld)) (i32.const 2)))
+          (i32.const 0) (i32.const 0) (local.get $Kg) (i32.const 0) (local.get $ld)
           (local.get $pA) (local.get $pB) (local.get $tmp))
         (local.set $gi (i32.add (local.get $gi) (i32.const 1)))
         (br $GL)))
-      (local.set $dxn (i32.add (local.get $dx) (i32.mul (local.get $n) (local.get $img))))
-      (memory.fill (local.get $dxn) (i32.const 0) (local.get $img))
-      (call $conv_col2im (local.get $cols) (local.get $g) (local.get $dxn) (local.get $L))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $j (i32.const 0))
+      (block $fd (loop $FL (br_if $fd (i32.ge_s (local.get $j) (local.get $m)))
+        (local.set $dxn (i32.add (local.get $dx) (i32.mul (i32.add (local.get $n) (local.get $j)) (local.get $img))))
+        (memory.fill (local.get $dxn) (i32.const 0) (local.get $img))
+        (call $conv_col2im (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $j) (local.get $L)) (i32.const 2))) (local.get $g)
+          (local.get $dxn) (local.get $ld))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $FL)))
+      (local.set $n (i32.add (local.get $n) (local.get $m)))
       (br $NL))))
 
-  ;; dw[O, K/groups] = (acc ? dw : 0) + sum over images [n0,n1) of dy_n[O,L] . cols_n^T, images in
-  ;; order (a partial weight gradient: conv.ts sums a fixed set of them), with C*kH*kW*L floats of
-  ;; work area per thread
+  ;; dw[O, K/groups] = (acc ? dw : 0) + sum over images [n0,n1) of dy_n[O,L] . cols_n^T, in groups of
+  ;; at most $k images in order (a partial weight gradient: conv.ts adds a fixed set of them)
   (func (export "conv_weight_images") (param $x i32) (param $g i32) (param $dy i32) (param $dw i32)
       (param $n0 i32) (param $n1 i32) (param $cols i32) (param $O i32) (param $groups i32) (param $acc i32)
-      (param $colsBytes i32) (param $tmpBase i32) (param $u12 i32) (param $pA i32) (param $pB i32) (param $tmp i32)
-    (local $img i32) (local $L i32) (local $Kg i32) (local $Og i32) (local $n i32) (local $gi i32) (local $dyn i32)
+      (param $colsBytes i32) (param $tmpBase i32) (param $k i32) (param $pA i32) (param $pB i32) (param $tmp i32)
+    (local $img i32) (local $L i32) (local $Kg i32) (local $Og i32) (local $n i32) (local $gi i32)
+    (local $m i32) (local $ld i32) (local $j i32) (local $aux i32) (local $src i32)
     (local.set $img (i32.shl (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=4 (local.get $g)) (i32.load offset=8 (local.get $g)))) (i32.const 2)))
     (local.set $L (i32.mul (i32.load offset=44 (local.get $g)) (i32.load offset=48 (local.get $g))))
     (local.set $Kg (i32.div_u (i32.mul (i32.load offset=0 (local.get $g))
       (i32.mul (i32.load offset=12 (local.get $g)) (i32.load offset=16 (local.get $g)))) (local.get $groups)))
     (local.set $Og (i32.div_u (local.get $O) (local.get $groups)))
-    ;; this thread's work area: thread t (its tmp scratch is $tmpBase + 128*t) uses $cols + t*$colsBytes
+    ;; this thread's work area: thread t (its tmp scratch is $tmpBase + 128*t) uses $cols + t*$colsBytes,
+    ;; columns [C*kH*kW, k*L] first, then [O, k*L] floats for re-laid-out outputs or gradients
     (local.set $cols (i32.add (local.get $cols)
       (i32.mul (i32.shr_u (i32.sub (local.get $tmp) (local.get $tmpBase)) (i32.const 7)) (local.get $colsBytes))))
+    (local.set $aux (i32.add (local.get $cols)
+      (i32.shl (i32.mul (i32.mul (i32.mul (local.get $Kg) (local.get $groups)) (local.get $k)) (local.get $L)) (i32.const 2))))
     (local.set $n (local.get $n0))
     (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $n1)))
-      (call $conv_im2col (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $img))) (local.get $g)
-        (local.get $cols) (local.get $L))
-      (local.set $dyn (i32.add (local.get $dy) (i32.shl (i32.mul (i32.mul (local.get $n) (local.get $O)) (local.get $L)) (i32.const 2))))
+      ;; the next m <= k images share one GEMM of ld = m*L columns
+      (local.set $m (i32.sub (local.get $n1) (local.get $n)))
+      (if (i32.gt_s (local.get $m) (local.get $k)) (then (local.set $m (local.get $k))))
+      (local.set $ld (i32.mul (local.get $m) (local.get $L)))
+      (local.set $j (i32.const 0))
+      (block $ud (loop $UL (br_if $ud (i32.ge_s (local.get $j) (local.get $m)))
+        (call $conv_im2col (i32.add (local.get $x) (i32.mul (i32.add (local.get $n) (local.get $j)) (local.get $img))) (local.get $g)
+          (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $j) (local.get $L)) (i32.const 2))) (local.get $ld))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $UL)))
+      (local.set $src (i32.add (local.get $dy) (i32.shl (i32.mul (i32.mul (local.get $n) (local.get $O)) (local.get $L)) (i32.const 2))))
+      (if (i32.gt_s (local.get $m) (i32.const 1))
+        (then
+          (call $conv_gather (local.get $src) (local.get $aux) (local.get $m) (local.get $O) (local.get $L) (i32.const 0) (local.get $m))
+          (local.set $src (local.get $aux))))
       (local.set $gi (i32.const 0))
       (block $gd (loop $GL (br_if $gd (i32.ge_s (local.get $gi) (local.get $groups)))
-        (call $gemm (i32.const 0) (i32.const 1) (local.get $Og) (local.get $Kg) (local.get $L)
-          (i32.add (local.get $dyn) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $L)) (i32.const 2)))
-          (i32.add (local.get $cols) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Kg)) (local.get $L)) (i32.const 2)))
+        (call $gemm (i32.const 0) (i32.const 1) (local.get $Og) (local.get $Kg) (local.get $ld)
+          (i32.add (local.get $src) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $ld)) (i32.const 2)))
+          (i32.add (local.get $cols) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Kg)) (local.get $ld)) (i32.const 2)))
           (i32.add (local.get $dw) (i32.shl (i32.mul (i32.mul (local.get $gi) (local.get $Og)) (local.get $Kg)) (i32.const 2)))
-          (i32.or (local.get $acc) (i32.gt_s (local.get $n) (local.get $n0)))
-          (i32.const 0) (local.get $Og) (i32.const 0) (local.get $Kg)
+          (i32.or (local.get $acc) (i32.gt_s (local.get $n) (local.get $n0))) (i32.const 0) (local.get $Og) (i32.const 0) (local.get $Kg)
           (local.get $pA) (local.get $pB) (local.get $tmp))
         (local.set $gi (i32.add (local.get $gi) (i32.const 1)))
         (br $GL)))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $n (i32.add (local.get $n) (local.get $m)))
       (br $NL))))
+
+  ;; y[o, l] += bias[o] for an [O, L] block at $p
+  (func $add_bias (param $p i32) (param $O i32) (param $L i32) (param $bias i32)
+    (local $o i32) (local $e i32) (local $b v128)
+    (block $od (loop $OL (br_if $od (i32.ge_s (local.get $o) (local.get $O)))
+      (local.set $b (v128.load32_splat (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
+      (local.set $e (i32.add (local.get $p) (i32.shl (local.get $L) (i32.const 2))))
+      (block $vd (loop $VL (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $e)))
+        (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (local.get $b)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $VL)))
+      (block $sd (loop $SL (br_if $sd (i32.ge_u (local.get $p) (local.get $e)))
+        (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (f32x4.extract_lane 0 (local.get $b))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $SL)))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $OL))))
 
   ;; dst[i] = (((src_0[i] + src_1[i]) + src_2[i]) + ...) for i < len: the sum of $k arrays of len
   ;; floats stored one after another at $src, in order

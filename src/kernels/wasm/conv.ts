@@ -1,28 +1,25 @@
 /**
  * Fused whole-batch convolution on the wasm backend: each call copies its operands into linear
- * memory once, computes there and copies the result out once. Threads take chunks of the work
- * (ranges of images, or of a GEMM's micro-tiles) from the pool's work queue.
- *   - Images with at least IMAGE_MIN_PIXELS output pixels (forward, input gradient) and every
- *     weight gradient go one image at a time (conv-image.wat): its columns [C·kH·kW, L] (L =
- *     outH·outW) are unfolded into a small work area that stays in cache, and its NCHW slice is
- *     the GEMM's own layout. The weight gradient sums fixed ranges of images into partials.
- *   - Smaller images share one wide GEMM: every image is unfolded into cols[C·kH·kW, n·L], one
- *     GEMM per group runs over all of them and the result is re-laid out (NCHW ↔ [O, n·L],
- *     adding the bias on the way).
- * Batches whose buffers would exceed CHUNK_FLOATS are processed a fixed number of images at a
- * time; that number depends on the geometry only, so results are bit-identical for any thread
- * count.
+ * memory once, computes there and copies the result out (image ranges as soon as they are done,
+ * while other threads still compute). Threads take ranges of images from the pool's work queue
+ * and run conv-image.wat on them: per group of images (one image when it has GROUP_MIN_COLS or
+ * more output pixels), the columns [C·kH·kW, k·L] (L = outH·outW) are unfolded into the thread's
+ * small work area, which stays in cache, and multiplied with the weights; a single image's
+ * [O, L] slice of NCHW is the GEMM's own layout, a group's result is re-laid out. Every element
+ * of the forward and the input gradient is computed by the same GEMM instruction sequence
+ * whatever the grouping or the thread (K-blocking depends on K only); the weight gradient sums
+ * fixed ranges of images into partials added in order. Batches whose buffers would exceed
+ * CHUNK_FLOATS are processed a fixed number of images at a time, a number that depends on the
+ * geometry only. So results are bit-identical for any thread count.
  *
  * Memory: [PACK_OFFSET, base) is the per-thread GEMM packing scratch of the threads in use; the
- * operands and work buffers of this call follow from `base` (kernels run one at a time).
+ * operands, the per-thread work areas and the partials of this call follow from `base` (kernels
+ * run one at a time).
  */
 import type { Conv2dGeometry } from '../backend.js';
 import type { WasmBackend } from './backend.js';
 import { GEOM_OFFSET, PACK_BYTES, PACK_OFFSET, TMP_OFFSET } from './instance.js';
-import { MR, NR, gemmJobs } from './gemm-jobs.js';
-import {
-  JOB_COL2IM, JOB_FORWARD_IMAGES, JOB_GATHER, JOB_IM2COL, JOB_INPUT_IMAGES, JOB_SCATTER, JOB_WEIGHT_IMAGES, QUEUE_MAX,
-} from './worker-source.js';
+import { JOB_FORWARD_IMAGES, JOB_INPUT_IMAGES, JOB_WEIGHT_IMAGES, QUEUE_MAX } from './worker-source.js';
 
 /** Work buffers of one chunk of images stay under this many floats (64 MB) where possible. */
 let CHUNK_FLOATS = 1 << 24;
@@ -79,30 +76,10 @@ function layout(T: number, sizes: number[], op: string, be: WasmBackend): number
   return out;
 }
 
-/** Chunks of work per thread in the work queue (a slow thread then takes fewer of them). */
+/** Image ranges per thread in the work queue (a slow thread then takes fewer of them). */
 const CHUNKS_PER_THREAD = 4;
-/** A GEMM chunk spans at least this many micro-tiles (it re-packs its share of op(A) or op(B)). */
-const MIN_CHUNK_TILES = 16;
-
 /**
- * C = op(A)·op(B) (+ C) on operands already in linear memory (byte addresses), on at most T
- * threads taking ranges of whole micro-tiles from the work queue (any split gives the same bits).
- */
-function residentGemm(
-  be: WasmBackend, T: number, ta: number, tb: number, M: number, N: number, K: number,
-  pA: number, pB: number, pC: number, acc: number,
-): void {
-  if (M === 0 || N === 0) return;
-  let pieces = 1;
-  if (T > 1) {
-    const tiles = Math.max(Math.ceil(N / NR), Math.ceil(M / MR));
-    pieces = Math.min(QUEUE_MAX, Math.max(T, Math.min(CHUNKS_PER_THREAD * T, Math.floor(tiles / MIN_CHUNK_TILES))));
-  }
-  be.runQueue(gemmJobs(pieces, ta, tb, M, N, K, pA, pB, pC, acc), T);
-}
-
-/**
- * Run a per-image kernel (a JOB_* kind of worker-source.ts) over images [0, nb) on at most T
+ * Run a conv-image.wat kernel (a JOB_* kind of worker-source.ts) over images [0, nb) on at most T
  * threads taking ranges of images from the work queue; `args(n0, n1)` gives the export's
  * arguments. Images are independent and write disjoint memory (work areas are per thread), so
  * the result does not depend on T. `finished(n0, n1)` is called on this thread once for every
@@ -136,88 +113,60 @@ function imageJobs(
 }
 
 /**
- * From this many output pixels per image on, the forward and the input gradient run one image at
- * a time (conv-image.wat): one image's GEMM is wide enough, its columns stay in cache, and no
- * re-layout between [N,O,L] and [O, N·L] is needed. Below it, several images share one GEMM.
+ * Images go one at a time when they have at least this many output pixels (their [O, L] slice is
+ * the GEMM's own layout); smaller ones in groups of ceil(GROUP_MIN_COLS / L), whose GEMM of
+ * k·L columns is wide enough (re-laid out in the thread's work area).
  */
-const IMAGE_MIN_PIXELS = 128;
+const GROUP_MIN_COLS = 128;
+
+/** Images per GEMM in conv-image.wat for L output pixels per image (at most `cb`). */
+function imagesPerGemm(L: number, cb: number): number {
+  return Math.max(1, Math.min(cb, Math.ceil(GROUP_MIN_COLS / Math.max(1, L))));
+}
+
+/** Bytes of one thread's work area: columns [K, k·L] and an [O, k·L] block. */
+function areaBytes(g: Conv2dGeometry, K: number, L: number, kk: number): number {
+  return align((K + g.O) * kk * L * 4);
+}
 
 /** y[N,O,outH,outW] = conv(x, w) (+ bias). */
 export function conv2dForward(
   be: WasmBackend, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array,
 ): void {
   const { L, K, Kg, Og, img, outImg } = dims(g);
-  if (L >= IMAGE_MIN_PIXELS) {
-    const cb = chunkOf(g, img + outImg);
-    const T = be.gemmThreads(Og, cb * L, Kg);
-    const [px, pw, pb, pcols, py] = layout(T, [cb * img, g.O * Kg, g.O, T * align(K * L * 4) / 4, cb * outImg], 'conv2d', be);
-    const k = be.kernels;
-    k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
-    if (bias !== null) k.heapF32.set(bias.subarray(0, g.O), pb! >> 2);
-    writeGeometry(be, g);
-    for (let n0 = 0; n0 < g.N; n0 += cb) {
-      const nb = Math.min(cb, g.N - n0);
-      k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
-      imageJobs(be, T, nb, JOB_FORWARD_IMAGES, (a, b) =>
-        [px!, GEOM_OFFSET, pw!, bias !== null ? pb! : 0, py!, a, b, pcols!, g.O, g.groups, align(K * L * 4), TMP_OFFSET],
-        (a, b) => y.set(k.heapF32.subarray((py! >> 2) + a * outImg, (py! >> 2) + b * outImg), (n0 + a) * outImg));
-    }
-    return;
-  }
-  const cb = chunkOf(g, img + K * L + 2 * outImg);
+  const cb = chunkOf(g, img + outImg);
   const T = be.gemmThreads(Og, cb * L, Kg);
-  const [px, pw, pb, pcols, pY, pout] = layout(T, [cb * img, g.O * Kg, g.O, K * cb * L, g.O * cb * L, cb * outImg], 'conv2d', be);
+  const kk = imagesPerGemm(L, cb);
+  const area = areaBytes(g, K, L, kk);
+  const [px, pw, pb, pwork, py] = layout(T, [cb * img, g.O * Kg, g.O, (T * area) / 4, cb * outImg], 'conv2d', be);
   const k = be.kernels;
   k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
   if (bias !== null) k.heapF32.set(bias.subarray(0, g.O), pb! >> 2);
   writeGeometry(be, g);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
-    const NL = nb * L;
     k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
-    imageJobs(be, T, nb, JOB_IM2COL, (a, b) => [px!, GEOM_OFFSET, pcols!, NL, a, b]);
-    for (let gi = 0; gi < g.groups; gi++)
-      residentGemm(be, T, 0, 0, Og, NL, Kg, pw! + gi * Og * Kg * 4, pcols! + gi * Kg * NL * 4, pY! + gi * Og * NL * 4, 0);
-    imageJobs(be, T, nb, JOB_SCATTER, (a, b) => [pY!, pout!, nb, g.O, L, bias !== null ? pb! : 0, a, b],
-      (a, b) => y.set(k.heapF32.subarray((pout! >> 2) + a * outImg, (pout! >> 2) + b * outImg), (n0 + a) * outImg));
+    imageJobs(be, T, nb, JOB_FORWARD_IMAGES, (a, b) =>
+      [px!, GEOM_OFFSET, pw!, bias !== null ? pb! : 0, py!, a, b, pwork!, g.O, g.groups, area, TMP_OFFSET, kk],
+      (a, b) => y.set(k.heapF32.subarray((py! >> 2) + a * outImg, (py! >> 2) + b * outImg), (n0 + a) * outImg));
   }
 }
 
 /** dx[N,C,H,W] = convᵀ(dy, w): the input gradient (and the transposed convolution). */
 export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void {
   const { L, K, Kg, Og, img, outImg } = dims(g);
-  if (L >= IMAGE_MIN_PIXELS) {
-    const cb = chunkOf(g, img + outImg);
-    const T = be.gemmThreads(Kg, cb * L, Og);
-    const [pdy, pw, pcols, pdx] = layout(T, [cb * outImg, g.O * Kg, T * align(K * L * 4) / 4, cb * img], 'conv2d backward', be);
-    const k = be.kernels;
-    k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
-    writeGeometry(be, g);
-    for (let n0 = 0; n0 < g.N; n0 += cb) {
-      const nb = Math.min(cb, g.N - n0);
-      k.heapF32.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
-      imageJobs(be, T, nb, JOB_INPUT_IMAGES, (a, b) => [pdy!, GEOM_OFFSET, pw!, pdx!, a, b, pcols!, g.O, g.groups, align(K * L * 4), TMP_OFFSET],
-        (a, b) => dx.set(k.heapF32.subarray((pdx! >> 2) + a * img, (pdx! >> 2) + b * img), (n0 + a) * img));
-    }
-    return;
-  }
-  const cb = chunkOf(g, img + K * L + 2 * outImg);
+  const cb = chunkOf(g, img + outImg);
   const T = be.gemmThreads(Kg, cb * L, Og);
-  const [pdy, pdyT, pw, pcols, pdx] = layout(T, [cb * outImg, cb * outImg, g.O * Kg, K * cb * L, cb * img], 'conv2d backward', be);
+  const kk = imagesPerGemm(L, cb);
+  const area = areaBytes(g, K, L, kk);
+  const [pdy, pw, pwork, pdx] = layout(T, [cb * outImg, g.O * Kg, (T * area) / 4, cb * img], 'conv2d backward', be);
   const k = be.kernels;
   k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
   writeGeometry(be, g);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
-    const NL = nb * L;
-    const heap = k.heapF32;
-    heap.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
-    // one image's [O, L] already is the GEMM's layout
-    const src = nb === 1 ? pdy! : pdyT!;
-    if (nb > 1) imageJobs(be, T, nb, JOB_GATHER, (a, b) => [pdy!, pdyT!, nb, g.O, L, a, b]);
-    for (let gi = 0; gi < g.groups; gi++)
-      residentGemm(be, T, 1, 0, Kg, NL, Og, pw! + gi * Og * Kg * 4, src + gi * Og * NL * 4, pcols! + gi * Kg * NL * 4, 0);
-    imageJobs(be, T, nb, JOB_COL2IM, (a, b) => [pcols!, GEOM_OFFSET, pdx!, NL, a, b],
+    k.heapF32.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
+    imageJobs(be, T, nb, JOB_INPUT_IMAGES, (a, b) => [pdy!, GEOM_OFFSET, pw!, pdx!, a, b, pwork!, g.O, g.groups, area, TMP_OFFSET, kk],
       (a, b) => dx.set(k.heapF32.subarray((pdx! >> 2) + a * img, (pdx! >> 2) + b * img), (n0 + a) * img));
   }
 }
@@ -242,7 +191,9 @@ export function conv2dWeightGrad(
   const T = be.gemmThreads(Og, Kg, cb * L);
   const G = Math.min(cb, WEIGHT_PARTIALS);
   const W = g.O * Kg;
-  const [px, pdy, pcols, ppart, pdw, pdb] = layout(T, [cb * img, cb * outImg, T * align(K * L * 4) / 4, G * W, W, 2 * g.O], 'conv2d backward', be);
+  const kk = imagesPerGemm(L, cb);
+  const area = areaBytes(g, K, L, kk);
+  const [px, pdy, pwork, ppart, pdw, pdb] = layout(T, [cb * img, cb * outImg, (T * area) / 4, G * W, W, 2 * g.O], 'conv2d backward', be);
   const k = be.kernels;
   writeGeometry(be, g);
   if (db !== null) k.heapF32.fill(0, pdb! >> 2, (pdb! >> 2) + 2 * g.O);
@@ -256,8 +207,8 @@ export function conv2dWeightGrad(
     const jobs: number[][] = [];
     for (let a = 0; a < nb; a += per) {
       const i = jobs.length;
-      jobs.push([px!, GEOM_OFFSET, pdy!, ppart! + i * W * 4, a, Math.min(nb, a + per), pcols!, g.O, g.groups, n0 > 0 ? 1 : 0,
-        align(K * L * 4), TMP_OFFSET, 0, 0, 0, 0, JOB_WEIGHT_IMAGES]);
+      jobs.push([px!, GEOM_OFFSET, pdy!, ppart! + i * W * 4, a, Math.min(nb, a + per), pwork!, g.O, g.groups, n0 > 0 ? 1 : 0,
+        area, TMP_OFFSET, kk, 0, 0, 0, JOB_WEIGHT_IMAGES]);
     }
     if (n0 === 0) used = jobs.length;
     be.runQueue(jobs, T);

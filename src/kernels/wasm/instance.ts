@@ -42,9 +42,6 @@ export interface KernelExports {
   conv_col2im(cols: number, g: number, x: number, ld: number): void;
   conv_gather(src: number, dst: number, N: number, O: number, L: number, n0: number, n1: number): void;
   conv_scatter(src: number, dst: number, N: number, O: number, L: number, bias: number, n0: number, n1: number): void;
-  /** The same over images [n0, n1) of a batch (col2im_range overwrites those images of x). */
-  conv_im2col_range(x: number, g: number, cols: number, ld: number, n0: number, n1: number): void;
-  conv_col2im_range(cols: number, g: number, x: number, ld: number, n0: number, n1: number): void;
   /** conv-image.wat: forward / input gradient of images [n0, n1), GEMM scratch last (see there). */
   conv_forward_images(...args: number[]): void;
   conv_input_images(...args: number[]): void;

@@ -41,21 +41,13 @@ export const QUEUE_DONE = QUEUE_BASE + QUEUE_MAX * QUEUE_ENTRY;
 
 /**
  * The exports a pool job may run, by kind. Each takes at most 16 i32 arguments (extra ones are
- * ignored by the call); all but `gemm` work on a range of images of a batch (conv-batch.wat,
- * conv-image.wat).
+ * ignored by the call); all but `gemm` work on a range of images of a batch (conv-image.wat).
  */
-export const JOB_KERNELS = [
-  'gemm', 'conv_im2col_range', 'conv_col2im_range', 'conv_gather', 'conv_scatter', 'conv_forward_images', 'conv_input_images',
-  'conv_weight_images',
-] as const;
+export const JOB_KERNELS = ['gemm', 'conv_forward_images', 'conv_input_images', 'conv_weight_images'] as const;
 export const JOB_GEMM = 0;
-export const JOB_IM2COL = 1;
-export const JOB_COL2IM = 2;
-export const JOB_GATHER = 3;
-export const JOB_SCATTER = 4;
-export const JOB_FORWARD_IMAGES = 5;
-export const JOB_INPUT_IMAGES = 6;
-export const JOB_WEIGHT_IMAGES = 7;
+export const JOB_FORWARD_IMAGES = 1;
+export const JOB_INPUT_IMAGES = 2;
+export const JOB_WEIGHT_IMAGES = 3;
 /** Not an export: take chunks from the work queue until it is empty. */
 export const JOB_QUEUE = -1;
 /** Slots start after a 64-word header. */
