@@ -2,7 +2,7 @@
  * How a GEMM on operands already in linear memory is split over T threads: one contiguous range
  * of whole micro-tiles (4 rows or 8 columns) per thread, along whichever side has more tiles.
  * Every element of C is computed the same way whatever range holds it (K-blocking depends on K
- * only), so results are bit-identical for any T. Used by the GEMM and the fused convolutions.
+ * only), so results are bit-identical for any T. Used by WasmBackend.gemm.
  */
 import { PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET } from './instance.js';
 

@@ -257,7 +257,7 @@ export class KernelPool {
    * Run `chunks` (jobs as for run) on this thread and `workers` workers, each thread taking the
    * next chunk until none are left (a slow or descheduled thread takes fewer). A chunk's
    * arguments 13–15 are replaced by the GEMM scratch of the thread that takes it; a `gemm` chunk
-   * must be split as gemmJobs splits, where any range gives the same bits. `progress` runs here
+   * must be split as gemmJobs splits (any range gives the same bits). `progress` runs here
    * after each chunk this thread ran.
    */
   runQueue(chunks: number[][], workers: number, progress?: Progress): void {
