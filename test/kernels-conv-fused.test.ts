@@ -167,6 +167,61 @@ describe.runIf(wasm !== null)('fused wasm convolution', () => {
     }
   });
 
+  it('conv2dBackward gives both gradients and the bias one as the separate calls do, bit for bit', async () => {
+    const b = wasm!;
+    const cases = [...SPECS, [33, 16, 14, 14, 32, 3, 3, [2, 2], [1, 1], [1, 1], 1] as Spec].map(geo);
+    for (const t of [1, 2]) {
+      gl.setNumThreads(t);
+      if (t > 1) await gl.initThreads();
+      cases.forEach((g, i) => {
+        const kg = {
+          N: g.N, C: g.C, H: g.H, W: g.W, O: g.O, kH: g.kH, kW: g.kW, strideH: g.sH, strideW: g.sW,
+          padH: g.pH, padW: g.pW, dilH: g.dH, dilW: g.dW, outH: g.OH, outW: g.OW, groups: g.groups,
+        };
+        const x = rnd(g.N * g.C * g.H * g.W, i + 60);
+        const w = rnd(g.O * (g.C / g.groups) * g.kH * g.kW, i + 61);
+        const dy = rnd(g.N * g.O * g.OH * g.OW, i + 62);
+        const dx1 = new Float32Array(x.length), dw1 = new Float32Array(w.length), db1 = new Float32Array(g.O);
+        b.conv2dInputGrad(dy, w, kg, dx1);
+        b.conv2dWeightGrad(dy, x, kg, dw1, db1);
+        const dx2 = new Float32Array(x.length).fill(7), dw2 = new Float32Array(w.length).fill(7), db2 = new Float32Array(g.O).fill(7);
+        b.conv2dBackward(dy, x, w, kg, dx2, dw2, db2);
+        const same = (a: Float32Array, c: Float32Array): boolean => a.every((v, j) => Object.is(v, c[j]));
+        expect([i, t, same(dx2, dx1), same(dw2, dw1), same(db2, db1)]).toEqual([i, t, true, true, true]);
+      });
+    }
+    gl.setNumThreads(1);
+  });
+
+  it('conv2d on the tape takes both gradients from conv2dBackward, the same as without it', () => {
+    gl.setNumThreads(1);
+    gl.setBackend('wasm');
+    const grads = (): Float32Array[] => {
+      gl.manualSeed(21);
+      const x = gl.randn([5, 4, 9, 8], { requiresGrad: true });
+      const w = gl.randn([6, 2, 3, 3], { requiresGrad: true });
+      const bias = gl.randn([6], { requiresGrad: true });
+      const y = gl.F.conv2d(x, w, bias, { stride: 1, padding: 1, groups: 2 });
+      gl.sum(gl.mul(y, gl.randn(y.shape))).backward();
+      return [x.grad!.data, w.grad!.data, bias.grad!.data];
+    };
+    const calls: number[] = [];
+    const orig = wasm!.conv2dBackward.bind(wasm);
+    const spy = wasm as unknown as { conv2dBackward: unknown };
+    spy.conv2dBackward = (...a: Parameters<typeof orig>) => {
+      calls.push(1);
+      orig(...a);
+    };
+    try {
+      const fused = grads();
+      expect(calls.length).toBe(1);
+      spy.conv2dBackward = undefined;
+      expect(grads()).toEqual(fused);
+    } finally {
+      delete (spy as { conv2dBackward?: unknown }).conv2dBackward;
+    }
+  });
+
   it('gradients through conv2d still pass gradcheck with the fused kernels', () => {
     gl.setNumThreads(1);
     gl.manualSeed(11);

@@ -100,6 +100,13 @@ export interface Backend {
    * (src/ops/conv-bias.ts), so it is bit-identical to it.
    */
   conv2dWeightGrad?(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array, db?: Float32Array | null): void;
+  /**
+   * Both of the above (and db when given) from one dy, as one call: what conv2d's backward needs
+   * when input and weight both want gradients. Results as the separate calls give them.
+   */
+  conv2dBackward?(
+    dy: Float32Array, x: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array, dw: Float32Array, db: Float32Array | null,
+  ): void;
 }
 
 const registry = new Map<string, Backend>();

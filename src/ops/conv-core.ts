@@ -15,8 +15,9 @@ import { biasGradData, sumBias } from './conv-bias.js';
  * that a single GEMM covers several images; large ones go one image per GEMM, straight into the
  * output, so memory stays bounded either way. The work buffers are kernel scratch (allocated once,
  * reused by every call: src/kernels/scratch.ts); only results are fresh arrays.
- * A backend with fused whole-batch kernels (conv2dForward, conv2dInputGrad, conv2dWeightGrad: the
- * wasm one) gets the whole batch in one call instead; the path above is the fallback.
+ * A backend with fused whole-batch kernels (conv2dForward, conv2dInputGrad, conv2dWeightGrad and
+ * both gradients at once, conv2dBackward: the wasm one) gets the whole batch in one call instead;
+ * the path above is the fallback.
  */
 export interface ConvGeo {
   N: number;
@@ -224,28 +225,47 @@ export function convOp(x: Tensor, w: Tensor, b: Tensor | null, geo: ConvGeo): Te
   const out = new Tensor(convForwardData(x.data, w.data, b ? b.data : null, geo), [geo.N, geo.O, geo.OH, geo.OW]);
   const inputs = b ? [x, w, b] : [x, w];
   return record(out, 'conv2d', inputs, (g) => {
-    const gx = x.requiresGrad ? convInputGrad(g, w, geo) : null;
     const wantB = b !== null && b.requiresGrad;
-    // both parameter gradients: the bias one comes with the weight one (dy is read once)
+    // the bias gradient comes with the weight one (dy is read once)
     const db = wantB && w.requiresGrad ? new Float32Array(geo.O) : null;
-    const gw = w.requiresGrad ? convWeightGrad(g, x, geo, db) : null;
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    const be = backend();
+    const nx = geo.N * geo.C * geo.H * geo.W;
+    if (x.requiresGrad && w.requiresGrad && be.conv2dBackward && fusable(geo) && nx > 0) {
+      // both from one backend call (one copy of dy, one pass of the work queue)
+      const dx = new Float32Array(nx);
+      const dw = new Float32Array((geo.O * geo.C * geo.kH * geo.kW) / geo.groups);
+      be.conv2dBackward(g.data, x.data, w.data, batchGeo(geo), dx, dw, db);
+      gx = convInputGrad(g, w, geo, dx);
+      gw = convWeightGrad(g, x, geo, null, dw);
+    } else {
+      gx = x.requiresGrad ? convInputGrad(g, w, geo) : null;
+      gw = w.requiresGrad ? convWeightGrad(g, x, geo, db) : null;
+    }
     return [gx, gw, wantB ? sumBias(g, geo, db) : null];
   });
 }
 
-/** dx = Wᵀ ⋆ dy: the gradient of conv2d with respect to its input, and the transposed convolution. */
-export function convInputGrad(dy: Tensor, w: Tensor, geo: ConvGeo): Tensor {
-  const out = new Tensor(convInputGradData(dy.data, w.data, geo), [geo.N, geo.C, geo.H, geo.W]);
+/**
+ * dx = Wᵀ ⋆ dy: the gradient of conv2d with respect to its input, and the transposed convolution
+ * (`pre`: its data, already computed).
+ */
+export function convInputGrad(dy: Tensor, w: Tensor, geo: ConvGeo, pre: Float32Array | null = null): Tensor {
+  const out = new Tensor(pre ?? convInputGradData(dy.data, w.data, geo), [geo.N, geo.C, geo.H, geo.W]);
   return record(out, 'convInputGrad', [dy, w], (gg) => [
     dy.requiresGrad ? convOp(gg, w, null, geo) : null,
     w.requiresGrad ? convWeightGrad(dy, gg, geo) : null,
   ]);
 }
 
-/** dW = dy ⋆ xᵀ: the gradient of conv2d with respect to its weight (and into `db` the bias's). */
-export function convWeightGrad(dy: Tensor, x: Tensor, geo: ConvGeo, db: Float32Array | null = null): Tensor {
+/**
+ * dW = dy ⋆ xᵀ: the gradient of conv2d with respect to its weight (and into `db` the bias's;
+ * `pre`: its data, already computed).
+ */
+export function convWeightGrad(dy: Tensor, x: Tensor, geo: ConvGeo, db: Float32Array | null = null, pre: Float32Array | null = null): Tensor {
   const Cg = geo.C / geo.groups;
-  const out = new Tensor(convWeightGradData(dy.data, x.data, geo, db), [geo.O, Cg, geo.kH, geo.kW]);
+  const out = new Tensor(pre ?? convWeightGradData(dy.data, x.data, geo, db), [geo.O, Cg, geo.kH, geo.kW]);
   return record(out, 'convWeightGrad', [dy, x], (gw) => [
     dy.requiresGrad ? convOp(x, gw, null, geo) : null,
     x.requiresGrad ? convInputGrad(dy, gw, geo) : null,

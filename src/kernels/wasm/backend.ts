@@ -4,7 +4,7 @@
  * linear memory (grown on demand and reused), so copies are O(inputs) and compute O(M·N·K).
  */
 import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
-import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
+import { conv2dBackward, conv2dForward } from './conv.js';
 import { wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, PACK_OFFSET, TMP_OFFSET, WasmKernels } from './instance.js';
 import { KernelPool, getNumThreads, getWorkerHost, runJob, withScratch, type Progress } from './pool.js';
@@ -94,11 +94,17 @@ export class WasmBackend implements Backend {
   }
 
   conv2dInputGrad(dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void {
-    conv2dInputGrad(this, dy, w, g, dx);
+    conv2dBackward(this, dy, null, w, g, dx, null, null);
   }
 
   conv2dWeightGrad(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array, db: Float32Array | null = null): void {
-    conv2dWeightGrad(this, dy, x, g, dw, db);
+    conv2dBackward(this, dy, x, null, g, null, dw, db);
+  }
+
+  conv2dBackward(
+    dy: Float32Array, x: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array, dw: Float32Array, db: Float32Array | null,
+  ): void {
+    conv2dBackward(this, dy, x, w, g, dx, dw, db);
   }
 
   gemm(

@@ -152,25 +152,6 @@ export function conv2dForward(
   }
 }
 
-/** dx[N,C,H,W] = convᵀ(dy, w): the input gradient (and the transposed convolution). */
-export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void {
-  const { L, K, Kg, Og, img, outImg } = dims(g);
-  const cb = chunkOf(g, img + outImg);
-  const T = be.gemmThreads(Kg, cb * L, Og);
-  const kk = imagesPerGemm(L, cb);
-  const area = areaBytes(g, K, L, kk);
-  const [pdy, pw, pwork, pdx] = layout(T, [cb * outImg, g.O * Kg, (T * area) / 4, cb * img], 'conv2d backward', be);
-  const k = be.kernels;
-  k.heapF32.set(w.subarray(0, g.O * Kg), pw! >> 2);
-  writeGeometry(be, g);
-  for (let n0 = 0; n0 < g.N; n0 += cb) {
-    const nb = Math.min(cb, g.N - n0);
-    k.heapF32.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
-    imageJobs(be, T, nb, JOB_INPUT_IMAGES, (a, b) => [pdy!, GEOM_OFFSET, pw!, pdx!, a, b, pwork!, g.O, g.groups, area, TMP_OFFSET, kk],
-      (a, b) => dx.set(k.heapF32.subarray((pdx! >> 2) + a * img, (pdx! >> 2) + b * img), (n0 + a) * img));
-  }
-}
-
 /**
  * The weight gradient sums the batch into this many partials, each over a fixed range of images
  * whatever the thread count, added in order at the end.
@@ -178,43 +159,68 @@ export function conv2dInputGrad(be: WasmBackend, dy: Float32Array, w: Float32Arr
 const WEIGHT_PARTIALS = 16;
 
 /**
- * dw[O, C/groups, kH, kW] = Σ over images of dy ⋆ unfold(x), one image at a time (conv-image.wat:
- * the image's columns stay in cache, its dy slice already is the GEMM's layout), threads taking
- * the partials' ranges; with `db`, also the bias gradient db[O] = Σ dy over images and pixels
- * (float64 sums in ops' biasGradData order, from dy in memory).
+ * The backward of conv2d from dy[N,O,outH,outW], each result computed when its array is given:
+ *   dx[N,C,H,W] = convᵀ(dy, w) (the input gradient, also the transposed convolution);
+ *   dw[O, C/groups, kH, kW] = Σ over images of dy ⋆ unfold(x), summed into WEIGHT_PARTIALS
+ *     partials over fixed ranges of images, added in order;
+ *   db[O] = Σ dy over images and pixels (float64 sums in ops' biasGradData order), with dw.
+ * dy is copied in once; the input gradient's image ranges and the weight gradient's partials go
+ * to the work queue together, and finished ranges of dx are copied out while the rest compute.
  */
-export function conv2dWeightGrad(
-  be: WasmBackend, dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array, db: Float32Array | null,
+export function conv2dBackward(
+  be: WasmBackend, dy: Float32Array, x: Float32Array | null, w: Float32Array | null, g: Conv2dGeometry,
+  dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null,
 ): void {
   const { L, K, Kg, Og, img, outImg } = dims(g);
-  const cb = chunkOf(g, img + outImg);
-  const T = be.gemmThreads(Og, Kg, cb * L);
-  const G = Math.min(cb, WEIGHT_PARTIALS);
+  const cb = chunkOf(g, 2 * img + outImg);
+  const T = be.gemmThreads(Og, cb * L, Kg);
+  const G = dw !== null ? Math.min(cb, WEIGHT_PARTIALS) : 0;
   const W = g.O * Kg;
   const kk = imagesPerGemm(L, cb);
   const area = areaBytes(g, K, L, kk);
-  const [px, pdy, pwork, ppart, pdw, pdb] = layout(T, [cb * img, cb * outImg, (T * area) / 4, G * W, W, 2 * g.O], 'conv2d backward', be);
+  const wantX = dw !== null ? cb * img : 0;
+  const wantDx = dx !== null ? cb * img : 0;
+  const [pdy, px, pw, pwork, ppart, pdw, pdb, pdx] = layout(
+    T, [cb * outImg, wantX, dx !== null ? W : 0, (T * area) / 4, G * W, W, 2 * g.O, wantDx], 'conv2d backward', be);
   const k = be.kernels;
-  writeGeometry(be, g);
+  if (dx !== null) k.heapF32.set(w!.subarray(0, W), pw! >> 2);
   if (db !== null) k.heapF32.fill(0, pdb! >> 2, (pdb! >> 2) + 2 * g.O);
+  writeGeometry(be, g);
   let used = 0;
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
-    k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
     k.heapF32.set(dy.subarray(n0 * outImg, (n0 + nb) * outImg), pdy! >> 2);
-    // partial i sums images [i·per, (i+1)·per) of every chunk of the batch (the first has the most)
-    const per = Math.ceil(nb / G);
+    if (dw !== null) k.heapF32.set(x!.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
     const jobs: number[][] = [];
-    for (let a = 0; a < nb; a += per) {
-      const i = jobs.length;
-      jobs.push([px!, GEOM_OFFSET, pdy!, ppart! + i * W * 4, a, Math.min(nb, a + per), pwork!, g.O, g.groups, n0 > 0 ? 1 : 0,
-        area, TMP_OFFSET, kk, 0, 0, 0, JOB_WEIGHT_IMAGES]);
+    // input gradient: ranges of images, first in the queue (so their results go out early)
+    const perX = dx !== null ? Math.ceil(nb / Math.max(1, Math.min(T > 1 ? CHUNKS_PER_THREAD * T : 1, nb, QUEUE_MAX - G))) : nb;
+    if (dx !== null)
+      for (let a = 0; a < nb; a += perX)
+        jobs.push([pdy!, GEOM_OFFSET, pw!, pdx!, a, Math.min(nb, a + perX), pwork!, g.O, g.groups, area, TMP_OFFSET, kk, 0, 0, 0, 0,
+          JOB_INPUT_IMAGES]);
+    const nx = jobs.length;
+    // weight gradient: partial i sums images [i·per, (i+1)·per) of every chunk of the batch
+    if (dw !== null) {
+      const per = Math.ceil(nb / G);
+      for (let a = 0, i = 0; a < nb; a += per, i++)
+        jobs.push([px!, GEOM_OFFSET, pdy!, ppart! + i * W * 4, a, Math.min(nb, a + per), pwork!, g.O, g.groups, n0 > 0 ? 1 : 0,
+          area, TMP_OFFSET, kk, 0, 0, 0, JOB_WEIGHT_IMAGES]);
+      if (n0 === 0) used = jobs.length - nx;
     }
-    if (n0 === 0) used = jobs.length;
-    be.runQueue(jobs, T);
+    const handed = new Uint8Array(nx);
+    const hand = (i: number): void => {
+      handed[i] = 1;
+      const a = i * perX;
+      const b = Math.min(nb, a + perX);
+      dx!.set(k.heapF32.subarray((pdx! >> 2) + a * img, (pdx! >> 2) + b * img), (n0 + a) * img);
+    };
+    be.runQueue(jobs, T, nx > 0 ? (done) => { for (let i = 0; i < nx; i++) if (handed[i] === 0 && done(i)) hand(i); } : undefined);
+    for (let i = 0; i < nx; i++) if (handed[i] === 0) hand(i);
     if (db !== null) k.exports.conv_bias_grad(pdy!, nb, g.O, L, pdb!);
   }
-  k.exports.sum_arrays(ppart!, used, W, pdw!);
-  dw.set(k.heapF32.subarray(pdw! >> 2, (pdw! >> 2) + W));
+  if (dw !== null) {
+    k.exports.sum_arrays(ppart!, used, W, pdw!);
+    dw.set(k.heapF32.subarray(pdw! >> 2, (pdw! >> 2) + W));
+  }
   if (db !== null) db.set(new Float64Array(k.memory.buffer, pdb!, g.O));
 }
