@@ -1,6 +1,7 @@
 /**
- * The wasm worker pool's take-over path: a job whose worker has not started when the main thread
- * has finished its own share is run by the main thread, with the same bits as on one thread.
+ * The wasm worker pool's take-over path: a job (GEMM or per-image convolution work) whose worker
+ * has not started when the main thread has finished its own share is run by the main thread,
+ * with the same bits as on one thread.
  * A stand-in worker host whose workers report ready but never run anything forces that path.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,33 @@ describe.runIf(wasm !== null && wasm.kernels.shared)('wasm pool take-over', () =
         wasm!.gemm(ta, tb, M, N, K, A, 0, B, 0, D, 0, acc);
         expect(D.every((v, i) => Object.is(v, one[i]))).toBe(true);
       }
+    }
+  });
+
+  it('runs per-image convolution jobs no worker has claimed on the main thread, with the same bits', () => {
+    // conv 16→32, 3×3 stride 2 on 9 images of 28×28: im2col, gather, scatter and col2im jobs
+    const g = { N: 9, C: 16, H: 28, W: 28, O: 32, kH: 3, kW: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, dilH: 1, dilW: 1, outH: 14, outW: 14, groups: 1 };
+    const x = rnd(9 * 16 * 28 * 28, 4);
+    const w = rnd(32 * 16 * 9, 5);
+    const b = rnd(32, 6);
+    const dy = rnd(9 * 32 * 14 * 14, 7);
+    const all = (): Float32Array[] => {
+      const y = new Float32Array(dy.length);
+      const dx = new Float32Array(x.length);
+      const dw = new Float32Array(w.length);
+      wasm!.conv2dForward(x, w, b, g, y);
+      wasm!.conv2dInputGrad(dy, w, g, dx);
+      wasm!.conv2dWeightGrad(dy, x, g, dw);
+      return [y, dx, dw];
+    };
+    setWorkerHost(null);
+    setNumThreads(1);
+    const one = all();
+    setWorkerHost(stalledHost);
+    for (const t of [2, 3]) {
+      setNumThreads(t);
+      const r = all();
+      for (let i = 0; i < 3; i++) expect(r[i]!.every((v, j) => Object.is(v, one[i]![j]))).toBe(true);
     }
   });
 });

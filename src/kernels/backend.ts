@@ -72,6 +72,16 @@ export interface Backend {
   /** out[i] = g[i]·(1 − y[i]²) for i < n (tanh's backward from its output), as float64 rounded once. */
   tanhBackward?(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean;
   /**
+   * out[i] = max(x[i], 0) for i < n, bit-identical to ops' JavaScript loop: positive values and
+   * NaNs (with their bits) pass, every other value (−0 included) becomes +0.
+   */
+  relu?(x: Float32Array, out: Float32Array, n: number): boolean;
+  /**
+   * ReLU's backward from its output: out[i] = g[i] where y[i] > 0 or y[i] is NaN, else +0
+   * (PyTorch's threshold_backward(g, y, 0)), bit-identical to ops' JavaScript loop.
+   */
+  reluBackward?(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean;
+  /**
    * Plain SGD in place over all of w: w ← w − lr·(sign·g + wd·w), the wd term only when wd ≠ 0,
    * each element in float64 rounded once (bit-identical to the JavaScript update).
    */
@@ -89,8 +99,19 @@ export interface Backend {
   conv2dForward?(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void;
   /** dx[N,C,H,W] = the gradient of conv2d with respect to its input (the transposed convolution). */
   conv2dInputGrad?(dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void;
-  /** dw[O,C/groups,kH,kW] = the gradient of conv2d with respect to its weight, summed over the batch. */
-  conv2dWeightGrad?(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array): void;
+  /**
+   * dw[O,C/groups,kH,kW] = the gradient of conv2d with respect to its weight, summed over the
+   * batch; with `db`, also db[O] = the bias gradient, summed exactly as ops' biasGradData does
+   * (src/ops/conv-bias.ts), so it is bit-identical to it.
+   */
+  conv2dWeightGrad?(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array, db?: Float32Array | null): void;
+  /**
+   * Both of the above (and db when given) from one dy, as one call: what conv2d's backward needs
+   * when input and weight both want gradients. Results as the separate calls give them.
+   */
+  conv2dBackward?(
+    dy: Float32Array, x: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array, dw: Float32Array, db: Float32Array | null,
+  ): void;
 }
 
 const registry = new Map<string, Backend>();

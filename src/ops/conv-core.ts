@@ -3,6 +3,7 @@ import { backend } from '../kernels/backend.js';
 import { scratch } from '../kernels/scratch.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/node.js';
+import { biasGradData, sumBias } from './conv-bias.js';
 
 /**
  * The three linear maps of a 2-D convolution and their wiring on the tape:
@@ -14,8 +15,9 @@ import { record } from '../autograd/node.js';
  * that a single GEMM covers several images; large ones go one image per GEMM, straight into the
  * output, so memory stays bounded either way. The work buffers are kernel scratch (allocated once,
  * reused by every call: src/kernels/scratch.ts); only results are fresh arrays.
- * A backend with fused whole-batch kernels (conv2dForward, conv2dInputGrad, conv2dWeightGrad: the
- * wasm one) gets the whole batch in one call instead; the path above is the fallback.
+ * A backend with fused whole-batch kernels (conv2dForward, conv2dInputGrad, conv2dWeightGrad and
+ * both gradients at once, conv2dBackward: the wasm one) gets the whole batch in one call instead;
+ * the path above is the fallback.
  */
 export interface ConvGeo {
   N: number;
@@ -191,15 +193,19 @@ export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo)
   return dx;
 }
 
-/** dW[O, C/groups, kH, kW] = Σ_images dy ⋆ unfold(x), raw data. */
-export function convWeightGradData(dy: Float32Array, x: Float32Array, g: ConvGeo): Float32Array {
+/**
+ * dW[O, C/groups, kH, kW] = Σ_images dy ⋆ unfold(x), raw data; with `db` ([O]) also the bias
+ * gradient (from the operands the fused kernel already holds, or by biasGradData).
+ */
+export function convWeightGradData(dy: Float32Array, x: Float32Array, g: ConvGeo, db: Float32Array | null = null): Float32Array {
   const be = backend();
   const dw = new Float32Array((g.O * g.C * g.kH * g.kW) / g.groups);
-  if (dw.length === 0 || g.N * g.OH * g.OW === 0) return dw;
-  if (be.conv2dWeightGrad && fusable(g)) {
-    be.conv2dWeightGrad(dy, x, batchGeo(g), dw);
+  if (be.conv2dWeightGrad && fusable(g) && dw.length > 0) {
+    be.conv2dWeightGrad(dy, x, batchGeo(g), dw, db);
     return dw;
   }
+  if (db !== null) biasGradData(dy, g, db);
+  if (dw.length === 0 || g.N * g.OH * g.OW === 0) return dw;
   const { kg, L, Kg, Og, cb, cols, work, rows: dY } = plan(g);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
@@ -214,62 +220,52 @@ export function convWeightGradData(dy: Float32Array, x: Float32Array, g: ConvGeo
   return dw;
 }
 
-function sumBias(g: Tensor, geo: ConvGeo): Tensor {
-  const L = geo.OH * geo.OW;
-  const acc = new Float64Array(geo.O);
-  const d = g.data;
-  for (let n = 0; n < geo.N; n++)
-    for (let o = 0; o < geo.O; o++) {
-      // four float64 partial sums: independent additions pipeline (a plane is one hot loop)
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      const base = (n * geo.O + o) * L;
-      const end = base + L;
-      let l = base;
-      for (; l + 4 <= end; l += 4) {
-        s0 += d[l]!;
-        s1 += d[l + 1]!;
-        s2 += d[l + 2]!;
-        s3 += d[l + 3]!;
-      }
-      for (; l < end; l++) s0 += d[l]!;
-      acc[o] += s0 + s1 + (s2 + s3);
-    }
-  const out = new Tensor(Float32Array.from(acc), [geo.O]);
-  return record(out, 'convBiasGrad', [g], (gb) => [broadcastBias(gb, geo)]);
-}
-
-function broadcastBias(b: Tensor, geo: ConvGeo): Tensor {
-  const L = geo.OH * geo.OW;
-  const out = new Tensor(new Float32Array(geo.N * geo.O * L), [geo.N, geo.O, geo.OH, geo.OW]);
-  for (let n = 0; n < geo.N; n++)
-    for (let o = 0; o < geo.O; o++) out.data.fill(b.data[o]!, (n * geo.O + o) * L, (n * geo.O + o + 1) * L);
-  return record(out, 'convBiasBroadcast', [b], (g) => [sumBias(g, geo)]);
-}
-
 /** conv2d on 4-D tensors with a validated geometry (weight [O, C/groups, kH, kW]). */
 export function convOp(x: Tensor, w: Tensor, b: Tensor | null, geo: ConvGeo): Tensor {
   const out = new Tensor(convForwardData(x.data, w.data, b ? b.data : null, geo), [geo.N, geo.O, geo.OH, geo.OW]);
   const inputs = b ? [x, w, b] : [x, w];
-  return record(out, 'conv2d', inputs, (g) => [
-    x.requiresGrad ? convInputGrad(g, w, geo) : null,
-    w.requiresGrad ? convWeightGrad(g, x, geo) : null,
-    b !== null && b.requiresGrad ? sumBias(g, geo) : null,
-  ]);
+  return record(out, 'conv2d', inputs, (g) => {
+    const wantB = b !== null && b.requiresGrad;
+    // the bias gradient comes with the weight one (dy is read once)
+    const db = wantB && w.requiresGrad ? new Float32Array(geo.O) : null;
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    const be = backend();
+    const nx = geo.N * geo.C * geo.H * geo.W;
+    if (x.requiresGrad && w.requiresGrad && be.conv2dBackward && fusable(geo) && nx > 0) {
+      // both from one backend call (one copy of dy, one pass of the work queue)
+      const dx = new Float32Array(nx);
+      const dw = new Float32Array((geo.O * geo.C * geo.kH * geo.kW) / geo.groups);
+      be.conv2dBackward(g.data, x.data, w.data, batchGeo(geo), dx, dw, db);
+      gx = convInputGrad(g, w, geo, dx);
+      gw = convWeightGrad(g, x, geo, null, dw);
+    } else {
+      gx = x.requiresGrad ? convInputGrad(g, w, geo) : null;
+      gw = w.requiresGrad ? convWeightGrad(g, x, geo, db) : null;
+    }
+    return [gx, gw, wantB ? sumBias(g, geo, db) : null];
+  });
 }
 
-/** dx = Wᵀ ⋆ dy: the gradient of conv2d with respect to its input, and the transposed convolution. */
-export function convInputGrad(dy: Tensor, w: Tensor, geo: ConvGeo): Tensor {
-  const out = new Tensor(convInputGradData(dy.data, w.data, geo), [geo.N, geo.C, geo.H, geo.W]);
+/**
+ * dx = Wᵀ ⋆ dy: the gradient of conv2d with respect to its input, and the transposed convolution
+ * (`pre`: its data, already computed).
+ */
+export function convInputGrad(dy: Tensor, w: Tensor, geo: ConvGeo, pre: Float32Array | null = null): Tensor {
+  const out = new Tensor(pre ?? convInputGradData(dy.data, w.data, geo), [geo.N, geo.C, geo.H, geo.W]);
   return record(out, 'convInputGrad', [dy, w], (gg) => [
     dy.requiresGrad ? convOp(gg, w, null, geo) : null,
     w.requiresGrad ? convWeightGrad(dy, gg, geo) : null,
   ]);
 }
 
-/** dW = dy ⋆ xᵀ: the gradient of conv2d with respect to its weight. */
-export function convWeightGrad(dy: Tensor, x: Tensor, geo: ConvGeo): Tensor {
+/**
+ * dW = dy ⋆ xᵀ: the gradient of conv2d with respect to its weight (and into `db` the bias's;
+ * `pre`: its data, already computed).
+ */
+export function convWeightGrad(dy: Tensor, x: Tensor, geo: ConvGeo, db: Float32Array | null = null, pre: Float32Array | null = null): Tensor {
   const Cg = geo.C / geo.groups;
-  const out = new Tensor(convWeightGradData(dy.data, x.data, geo), [geo.O, Cg, geo.kH, geo.kW]);
+  const out = new Tensor(pre ?? convWeightGradData(dy.data, x.data, geo, db), [geo.O, Cg, geo.kH, geo.kW]);
   return record(out, 'convWeightGrad', [dy, x], (gw) => [
     dy.requiresGrad ? convOp(x, gw, null, geo) : null,
     x.requiresGrad ? convInputGrad(dy, gw, geo) : null,

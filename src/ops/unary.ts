@@ -169,7 +169,7 @@ function reluBackwardKernel(g: Float32Array, y: Float32Array, out: Float32Array)
 export function relu(a: TensorLike): Tensor {
   const x = asTensor(a, 'relu');
   const y = alloc(x);
-  reluKernel(x.data, y.data);
+  if (!backend().relu?.(x.data, y.data, y.data.length)) reluKernel(x.data, y.data);
   return record(y, 'relu', [x], (g) => [reluBackward(g, y)]);
 }
 
@@ -179,6 +179,6 @@ export function relu(a: TensorLike): Tensor {
  */
 export function reluBackward(g: Tensor, y: Tensor): Tensor {
   const out = alloc(y);
-  reluBackwardKernel(g.data, y.data, out.data);
+  if (!backend().reluBackward?.(g.data, y.data, out.data, out.data.length)) reluBackwardKernel(g.data, y.data, out.data);
   return record(out, 'reluBackward', [g, y], (gg) => [g.requiresGrad ? reluBackward(gg, y) : null, null]);
 }

@@ -55,10 +55,25 @@ export function maxPool2dKernel(x: Float32Array, planes: number, H: number, W: n
   }
 }
 
+/** Whether the windows are one window over the whole (non-empty) plane: global average pooling. */
+function isGlobal(win: PoolWindows, H: number, W: number): boolean {
+  return win.outH === 1 && win.outW === 1 && win.hs[0] === 0 && win.he[0] === H && win.ws[0] === 0 && win.we[0] === W && H * W > 0;
+}
+
 /** Mean over each window (window elements summed in float64). */
 export function avgPool2dKernel(x: Float32Array, planes: number, H: number, W: number, win: PoolWindows, out: Float32Array): void {
   const { outH, outW, hs, he, ws, we, hDiv, wDiv, divisor } = win;
   const HW = H * W;
+  if (isGlobal(win, H, W)) {
+    // one window over the whole plane: the same row-major sum as below, as one flat loop
+    const div = divisor > 0 ? divisor : hDiv[0]! * wDiv[0]!;
+    for (let p = 0; p < planes; p++) {
+      let s = 0;
+      for (let i = p * HW, e = i + HW; i < e; i++) s += x[i]!;
+      out[p] = s / div;
+    }
+    return;
+  }
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * HW;
@@ -87,6 +102,13 @@ export function avgPool2dKernel(x: Float32Array, planes: number, H: number, W: n
 export function avgPool2dBackwardKernel(g: Float32Array, planes: number, H: number, W: number, win: PoolWindows, dx: Float32Array): void {
   const { outH, outW, hs, he, ws, we, hDiv, wDiv, divisor } = win;
   const HW = H * W;
+  if (isGlobal(win, H, W)) {
+    // one window over the whole plane (global average pooling): each element gets exactly one
+    // addition to its zero, 0 + v, which is v with −0 made +0
+    const div = divisor > 0 ? divisor : hDiv[0]! * wDiv[0]!;
+    for (let p = 0; p < planes; p++) dx.fill(g[p]! / div + 0, p * HW, (p + 1) * HW);
+    return;
+  }
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * HW;

@@ -4,10 +4,10 @@
  * linear memory (grown on demand and reused), so copies are O(inputs) and compute O(M·N·K).
  */
 import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
-import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
-import { wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
+import { conv2dBackward, conv2dForward } from './conv.js';
+import { wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, TMP_OFFSET, WasmKernels } from './instance.js';
-import { KernelPool, getNumThreads, getWorkerHost, runJobsHere, type Job } from './pool.js';
+import { KernelPool, getNumThreads, getWorkerHost, runJobsHere, type Job, type Progress } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
 
 /** Products smaller than this many multiply-adds stay on one thread (waking workers costs ~10 µs). */
@@ -66,15 +66,16 @@ export class WasmBackend implements Backend {
 
   /**
    * Run pool jobs (pool.ts) on T threads: this one and T − 1 workers, which take them one at a
-   * time; on one thread, or for a single job, all run here. See KernelPool.run for the callbacks.
+   * time; on one thread, or for a single job, all run here in order. See KernelPool.run for the
+   * callbacks.
    */
-  runJobs(jobs: Job[], T: number, prepare?: () => void, done?: (j: Job) => void): void {
+  runJobs(jobs: Job[], T: number, prepare?: () => void, done?: (j: Job) => void, progress?: Progress): void {
     if (T > 1 && jobs.length > 1 && this.pool !== null) {
-      this.pool.run(jobs, T - 1, prepare, done);
+      this.pool.run(jobs, Math.min(T, jobs.length) - 1, prepare, done, progress);
       return;
     }
     prepare?.();
-    runJobsHere(this.kernels.exports, jobs, done);
+    runJobsHere(this.kernels.exports, jobs, done, progress);
   }
 
   conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, y: Float32Array): void {
@@ -82,11 +83,17 @@ export class WasmBackend implements Backend {
   }
 
   conv2dInputGrad(dy: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array): void {
-    conv2dInputGrad(this, dy, w, g, dx);
+    conv2dBackward(this, dy, null, w, g, dx, null, null);
   }
 
-  conv2dWeightGrad(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array): void {
-    conv2dWeightGrad(this, dy, x, g, dw);
+  conv2dWeightGrad(dy: Float32Array, x: Float32Array, g: Conv2dGeometry, dw: Float32Array, db: Float32Array | null = null): void {
+    conv2dBackward(this, dy, x, null, g, null, dw, db);
+  }
+
+  conv2dBackward(
+    dy: Float32Array, x: Float32Array, w: Float32Array, g: Conv2dGeometry, dx: Float32Array, dw: Float32Array, db: Float32Array | null,
+  ): void {
+    conv2dBackward(this, dy, x, w, g, dx, dw, db);
   }
 
   gemm(
@@ -140,13 +147,13 @@ export class WasmBackend implements Backend {
       if (accumulate) heap.set(part(C, cOff, M * N), pC >> 2);
       plan.prepack(k.exports);
     };
-    // each job covers C's rows [j[10], j[11]) × columns [j[12], j[13]); the operands are copied in
+    // each job covers C's rows [j[11], j[12]) × columns [j[13], j[14]); the operands are copied in
     // while the workers wake, and each job's block of C is copied out as soon as the calling
     // thread has computed it (the workers' blocks once all are done)
     const copyOut = (j: Job): void => {
       const heap = k.heapF32;
       const h = pC >> 2;
-      const [r0, r1, c0, c1] = [j[10]!, j[11]!, j[12]!, j[13]!];
+      const [r0, r1, c0, c1] = [j[11]!, j[12]!, j[13]!, j[14]!];
       if (c0 === 0 && c1 === N) C.set(heap.subarray(h + r0 * N, h + r1 * N), cOff + r0 * N);
       else for (let r = r0; r < r1; r++) C.set(heap.subarray(h + r * N + c0, h + r * N + c1), cOff + r * N + c0);
     };
@@ -164,6 +171,14 @@ export class WasmBackend implements Backend {
 
   tanhBackward(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
     return wasmTanhBackward(this.kernels, g, y, out, n);
+  }
+
+  relu(x: Float32Array, out: Float32Array, n: number): boolean {
+    return wasmRelu(this.kernels, x, out, n);
+  }
+
+  reluBackward(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
+    return wasmReluBackward(this.kernels, g, y, out, n);
   }
 
   sgdStep(w: Float32Array, g: Float32Array, lr: number, sign: number, wd: number): boolean {

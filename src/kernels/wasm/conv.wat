@@ -1,13 +1,13 @@
 ;; gradlab WebAssembly kernels for the fused whole-batch convolution (wasm/conv.ts): im2col and
-;; col2im into/out of one image's columns of a wide cols[C*kH*kW, ld] matrix (ld = images·outH·outW),
-;; and the re-layouts between NCHW [N,O,L] and the GEMM's [O, N·L].
+;; col2im into/out of one image's columns of a cols[C*kH*kW, ld] matrix (ld = images·outH·outW for
+;; a batch-wide one, outH·outW for one image's). conv-batch.wat runs them over ranges of images.
 ;; Function definitions only; scripts/build-wasm.mjs wraps all kernel files in one module.
 ;; Geometry is passed as a pointer to 13 i32: C H W kH kW strideH strideW padH padW dilH dilW outH outW.
 ;; Row r of cols = (c*kH + i)*kW + j, column = oh*outW + ow (+ the image's column offset).
 
   ;; x[C,H,W] at $x -> columns [0, outH*outW) of cols[C*kH*kW, ld] at $cols
-  (func (export "conv_im2col") (param $x i32) (param $g i32) (param $cols i32) (param $ld i32)
-    (local $skip i32) (local $va i32)
+  (func $conv_im2col (export "conv_im2col") (param $x i32) (param $g i32) (param $cols i32) (param $ld i32)
+    (local $skip i32) (local $va i32) (local $fast i32)
     (local $C i32) (local $H i32) (local $W i32) (local $kH i32) (local $kW i32)
     (local $sH i32) (local $sW i32) (local $pH i32) (local $pW i32) (local $dH i32) (local $dW i32)
     (local $oH i32) (local $oW i32)
@@ -28,6 +28,8 @@
     (local.set $oW (i32.load offset=48 (local.get $g)))
     ;; bytes from the end of one row of cols to the start of the next
     (local.set $skip (i32.shl (i32.sub (local.get $ld) (i32.mul (local.get $oH) (local.get $oW))) (i32.const 2)))
+    (local.set $fast (i32.and (i32.and (i32.eq (local.get $sH) (i32.const 1)) (i32.eq (local.get $sW) (i32.const 1)))
+      (i32.eq (local.get $oW) (local.get $W))))
     (local.set $o (local.get $cols))
     (local.set $c (i32.const 0))
     (block $cd (loop $CL (br_if $cd (i32.ge_s (local.get $c) (local.get $C)))
@@ -47,56 +49,64 @@
             (then (local.set $hi (i32.add (i32.div_s (i32.sub (i32.sub (local.get $W) (i32.const 1)) (local.get $iw)) (local.get $sW)) (i32.const 1)))))
           (if (i32.gt_s (local.get $hi) (local.get $oW)) (then (local.set $hi (local.get $oW))))
           (if (i32.lt_s (local.get $hi) (local.get $lo)) (then (local.set $hi (local.get $lo))))
-          (local.set $oh (i32.const 0))
-          (block $hd (loop $HL (br_if $hd (i32.ge_s (local.get $oh) (local.get $oH)))
-            (local.set $ih (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sH)) (local.get $pH)) (i32.mul (local.get $i) (local.get $dH))))
-            ;; small rows dominate (outW of 7…28): inline loops, no bulk-memory calls
-            (if (i32.or (i32.lt_s (local.get $ih) (i32.const 0)) (i32.ge_s (local.get $ih) (local.get $H)))
-              (then
-                (local.set $ow (i32.const 0))
-                (block $zd (loop $ZL (br_if $zd (i32.ge_s (local.get $ow) (local.get $oW)))
-                  (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2))) (f32.const 0))
-                  (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
-                  (br $ZL))))
-              (else
-                (local.set $xr (i32.add (local.get $xc) (i32.shl (i32.mul (local.get $ih) (local.get $W)) (i32.const 2))))
-                (local.set $ow (i32.const 0))
-                (block $z1 (loop $Z1 (br_if $z1 (i32.ge_s (local.get $ow) (local.get $lo)))
-                  (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2))) (f32.const 0))
-                  (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
-                  (br $Z1)))
-                (if (i32.eq (local.get $sW) (i32.const 1))
+          (if (i32.and (local.get $fast) (i32.lt_u (i32.add (local.get $iw) (local.get $W)) (i32.shl (local.get $W) (i32.const 1))))
+            (then
+              ;; stride 1, output as wide as the input, -W < iw < W: the whole row at once
+              (call $im2col_s1 (local.get $xc) (local.get $o)
+                (i32.sub (i32.mul (local.get $i) (local.get $dH)) (local.get $pH)) (local.get $iw)
+                (local.get $H) (local.get $W) (local.get $oH))
+              (local.set $o (i32.add (local.get $o) (i32.shl (i32.mul (local.get $oH) (local.get $oW)) (i32.const 2)))))
+            (else
+              (local.set $oh (i32.const 0))
+              (block $hd (loop $HL (br_if $hd (i32.ge_s (local.get $oh) (local.get $oH)))
+                (local.set $ih (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sH)) (local.get $pH)) (i32.mul (local.get $i) (local.get $dH))))
+                ;; small rows dominate (outW of 7…28): inline loops, no bulk-memory calls
+                (if (i32.or (i32.lt_s (local.get $ih) (i32.const 0)) (i32.ge_s (local.get $ih) (local.get $H)))
                   (then
-                    ;; contiguous source: four at a time
-                    (block $vd (loop $VL (br_if $vd (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) (local.get $hi)))
-                      (v128.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2)))
-                        (v128.load (i32.add (local.get $xr) (i32.shl (i32.add (local.get $ow) (local.get $iw)) (i32.const 2)))))
-                      (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
-                      (br $VL)))))
-                (if (i32.eq (local.get $sW) (i32.const 2))
-                  (then
-                    ;; stride 2: the even lanes of two loads (the second may read one float past
-                    ;; the row; the layout keeps memory after every operand)
-                    (block $ud (loop $UL (br_if $ud (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) (local.get $hi)))
-                      (local.set $va (i32.add (local.get $xr) (i32.shl (i32.add (i32.shl (local.get $ow) (i32.const 1)) (local.get $iw)) (i32.const 2))))
-                      (v128.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2)))
-                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-                          (v128.load (local.get $va)) (v128.load offset=16 (local.get $va))))
-                      (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
-                      (br $UL)))))
-                (block $wd (loop $WL (br_if $wd (i32.ge_s (local.get $ow) (local.get $hi)))
-                  (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2)))
-                    (f32.load (i32.add (local.get $xr)
-                      (i32.shl (i32.add (i32.mul (local.get $ow) (local.get $sW)) (local.get $iw)) (i32.const 2)))))
-                  (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
-                  (br $WL)))
-                (block $z2 (loop $Z2 (br_if $z2 (i32.ge_s (local.get $ow) (local.get $oW)))
-                  (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2))) (f32.const 0))
-                  (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
-                  (br $Z2)))))
-            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $oW) (i32.const 2))))
-            (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
-            (br $HL)))
+                    (local.set $ow (i32.const 0))
+                    (block $zd (loop $ZL (br_if $zd (i32.ge_s (local.get $ow) (local.get $oW)))
+                      (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2))) (f32.const 0))
+                      (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+                      (br $ZL))))
+                  (else
+                    (local.set $xr (i32.add (local.get $xc) (i32.shl (i32.mul (local.get $ih) (local.get $W)) (i32.const 2))))
+                    (local.set $ow (i32.const 0))
+                    (block $z1 (loop $Z1 (br_if $z1 (i32.ge_s (local.get $ow) (local.get $lo)))
+                      (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2))) (f32.const 0))
+                      (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+                      (br $Z1)))
+                    (if (i32.eq (local.get $sW) (i32.const 1))
+                      (then
+                        ;; contiguous source: four at a time
+                        (block $vd (loop $VL (br_if $vd (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) (local.get $hi)))
+                          (v128.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2)))
+                            (v128.load (i32.add (local.get $xr) (i32.shl (i32.add (local.get $ow) (local.get $iw)) (i32.const 2)))))
+                          (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
+                          (br $VL)))))
+                    (if (i32.eq (local.get $sW) (i32.const 2))
+                      (then
+                        ;; stride 2: the even lanes of two loads (the second may read one float past
+                        ;; the row; the layout keeps memory after every operand)
+                        (block $ud (loop $UL (br_if $ud (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) (local.get $hi)))
+                          (local.set $va (i32.add (local.get $xr) (i32.shl (i32.add (i32.shl (local.get $ow) (i32.const 1)) (local.get $iw)) (i32.const 2))))
+                          (v128.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2)))
+                            (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                              (v128.load (local.get $va)) (v128.load offset=16 (local.get $va))))
+                          (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
+                          (br $UL)))))
+                    (block $wd (loop $WL (br_if $wd (i32.ge_s (local.get $ow) (local.get $hi)))
+                      (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2)))
+                        (f32.load (i32.add (local.get $xr)
+                          (i32.shl (i32.add (i32.mul (local.get $ow) (local.get $sW)) (local.get $iw)) (i32.const 2)))))
+                      (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+                      (br $WL)))
+                    (block $z2 (loop $Z2 (br_if $z2 (i32.ge_s (local.get $ow) (local.get $oW)))
+                      (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2))) (f32.const 0))
+                      (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+                      (br $Z2)))))
+                (local.set $o (i32.add (local.get $o) (i32.shl (local.get $oW) (i32.const 2))))
+                (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+                (br $HL)))))
           (local.set $o (i32.add (local.get $o) (local.get $skip)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $JL)))
@@ -106,7 +116,7 @@
       (br $CL))))
 
   ;; columns [0, outH*outW) of cols[C*kH*kW, ld] at $cols accumulated (+=) into x[C,H,W] at $x
-  (func (export "conv_col2im") (param $cols i32) (param $g i32) (param $x i32) (param $ld i32)
+  (func $conv_col2im (export "conv_col2im") (param $cols i32) (param $g i32) (param $x i32) (param $ld i32)
     (local $skip i32) (local $vx v128) (local $vc v128)
     (local $C i32) (local $H i32) (local $W i32) (local $kH i32) (local $kW i32)
     (local $sH i32) (local $sW i32) (local $pH i32) (local $pW i32) (local $dH i32) (local $dW i32)
@@ -205,52 +215,53 @@
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
       (br $CL))))
 
-  ;; [N,O,L] at $src -> [O, N*L] at $dst (row o holds image n's L values at n*L)
-  (func (export "conv_gather") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32)
-    (local $n i32) (local $o i32) (local $row i32) (local $s i32)
-    (local.set $row (i32.shl (local.get $L) (i32.const 2)))
-    (local.set $s (local.get $src))
-    (local.set $n (i32.const 0))
-    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $N)))
-      (local.set $o (i32.const 0))
-      (block $od (loop $OL (br_if $od (i32.ge_s (local.get $o) (local.get $O)))
-        (memory.copy
-          (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $o) (local.get $N)) (local.get $n)) (local.get $row)))
-          (local.get $s) (local.get $row))
-        (local.set $s (i32.add (local.get $s) (local.get $row)))
-        (local.set $o (i32.add (local.get $o) (i32.const 1)))
-        (br $OL)))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $NL))))
-
-  ;; [O, N*L] at $src -> [N,O,L] at $dst, adding bias[o] (f32 at $bias) unless $bias is 0
-  (func (export "conv_scatter") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $bias i32)
-    (local $n i32) (local $o i32) (local $row i32) (local $s i32) (local $d i32) (local $e i32) (local $b v128)
-    (local.set $row (i32.shl (local.get $L) (i32.const 2)))
-    (local.set $d (local.get $dst))
-    (local.set $n (i32.const 0))
-    (block $nd (loop $NL (br_if $nd (i32.ge_s (local.get $n) (local.get $N)))
-      (local.set $o (i32.const 0))
-      (block $od (loop $OL (br_if $od (i32.ge_s (local.get $o) (local.get $O)))
-        (local.set $s (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $o) (local.get $N)) (local.get $n)) (local.get $row))))
-        (if (i32.eqz (local.get $bias))
-          (then (memory.copy (local.get $d) (local.get $s) (local.get $row)))
-          (else
-            (local.set $b (v128.load32_splat (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
-            (local.set $e (i32.add (local.get $d) (local.get $row)))
-            (block $vd (loop $VL (br_if $vd (i32.gt_u (i32.add (local.get $d) (i32.const 16)) (local.get $e)))
-              (v128.store (local.get $d) (f32x4.add (v128.load (local.get $s)) (local.get $b)))
-              (local.set $d (i32.add (local.get $d) (i32.const 16)))
-              (local.set $s (i32.add (local.get $s) (i32.const 16)))
-              (br $VL)))
-            (block $sd (loop $SL (br_if $sd (i32.ge_u (local.get $d) (local.get $e)))
-              (f32.store (local.get $d) (f32.add (f32.load (local.get $s)) (f32x4.extract_lane 0 (local.get $b))))
-              (local.set $d (i32.add (local.get $d) (i32.const 4)))
-              (local.set $s (i32.add (local.get $s) (i32.const 4)))
-              (br $SL)))
-            (local.set $d (i32.sub (local.get $d) (local.get $row)))))
-        (local.set $d (i32.add (local.get $d) (local.get $row)))
-        (local.set $o (i32.add (local.get $o) (i32.const 1)))
-        (br $OL)))
-      (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $NL))))
+  ;; One (c, i, j) row of cols for stride 1 and outH x W outputs (outW = W): cols[oh*W + ow] =
+  ;; x[oh + r0][ow + iw] (r0 = i*dH - pH), zero outside the plane. Consecutive output rows read
+  ;; consecutive input rows, so the valid rows are one contiguous copy of x shifted by r0*W + iw,
+  ;; after which the |iw| columns per row that wrapped into a neighbouring row are zeroed. The copy
+  ;; reads up to |iw| floats before and after the plane (memory that exists: see conv.ts layout);
+  ;; the values are those of the general path.
+  (func $im2col_s1 (param $xc i32) (param $o i32) (param $r0 i32) (param $iw i32) (param $H i32) (param $W i32) (param $oH i32)
+    (local $a i32) (local $b i32) (local $m i32) (local $e i32) (local $src i32) (local $oh i32) (local $z0 i32) (local $z1 i32) (local $p i32)
+    ;; valid output rows [a, b): 0 <= oh + r0 < H
+    (local.set $a (i32.const 0))
+    (if (i32.lt_s (local.get $r0) (i32.const 0)) (then (local.set $a (i32.sub (i32.const 0) (local.get $r0)))))
+    (if (i32.gt_s (local.get $a) (local.get $oH)) (then (local.set $a (local.get $oH))))
+    (local.set $b (i32.sub (local.get $H) (local.get $r0)))
+    (if (i32.gt_s (local.get $b) (local.get $oH)) (then (local.set $b (local.get $oH))))
+    (if (i32.lt_s (local.get $b) (local.get $a)) (then (local.set $b (local.get $a))))
+    (memory.fill (local.get $o) (i32.const 0) (i32.shl (i32.mul (local.get $a) (local.get $W)) (i32.const 2)))
+    (local.set $src (i32.add (local.get $xc) (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $W)) (local.get $iw)) (i32.const 2))))
+    (local.set $m (i32.mul (local.get $a) (local.get $W)))
+    (local.set $e (i32.mul (local.get $b) (local.get $W)))
+    (block $vd (loop $VL (br_if $vd (i32.gt_s (i32.add (local.get $m) (i32.const 8)) (local.get $e)))
+      (local.set $p (i32.shl (local.get $m) (i32.const 2)))
+      (v128.store (i32.add (local.get $o) (local.get $p)) (v128.load (i32.add (local.get $src) (local.get $p))))
+      (v128.store offset=16 (i32.add (local.get $o) (local.get $p)) (v128.load offset=16 (i32.add (local.get $src) (local.get $p))))
+      (local.set $m (i32.add (local.get $m) (i32.const 8)))
+      (br $VL)))
+    (block $sd (loop $SL (br_if $sd (i32.ge_s (local.get $m) (local.get $e)))
+      (local.set $p (i32.shl (local.get $m) (i32.const 2)))
+      (f32.store (i32.add (local.get $o) (local.get $p)) (f32.load (i32.add (local.get $src) (local.get $p))))
+      (local.set $m (i32.add (local.get $m) (i32.const 1)))
+      (br $SL)))
+    (memory.fill (i32.add (local.get $o) (i32.shl (local.get $e) (i32.const 2))) (i32.const 0)
+      (i32.shl (i32.mul (i32.sub (local.get $oH) (local.get $b)) (local.get $W)) (i32.const 2)))
+    ;; the wrapped columns: [0, -iw) when iw < 0, [W - iw, W) when iw > 0
+    (local.set $z0 (i32.const 0))
+    (local.set $z1 (i32.const 0))
+    (if (i32.lt_s (local.get $iw) (i32.const 0)) (then (local.set $z1 (i32.sub (i32.const 0) (local.get $iw)))))
+    (if (i32.gt_s (local.get $iw) (i32.const 0))
+      (then (local.set $z0 (i32.sub (local.get $W) (local.get $iw))) (local.set $z1 (local.get $W))))
+    (if (i32.lt_s (local.get $z0) (local.get $z1))
+      (then
+        (local.set $oh (local.get $a))
+        (block $hd (loop $HL (br_if $hd (i32.ge_s (local.get $oh) (local.get $b)))
+          (local.set $m (i32.add (i32.mul (local.get $oh) (local.get $W)) (local.get $z0)))
+          (local.set $e (i32.add (i32.mul (local.get $oh) (local.get $W)) (local.get $z1)))
+          (block $zd (loop $ZL (br_if $zd (i32.ge_s (local.get $m) (local.get $e)))
+            (f32.store (i32.add (local.get $o) (i32.shl (local.get $m) (i32.const 2))) (f32.const 0))
+            (local.set $m (i32.add (local.get $m) (i32.const 1)))
+            (br $ZL)))
+          (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+          (br $HL))))))

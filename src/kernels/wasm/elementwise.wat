@@ -1,4 +1,5 @@
-;; gradlab WebAssembly kernels: elementwise loops (tanh, its backward, the plain SGD update).
+;; gradlab WebAssembly kernels: elementwise loops (tanh, its backward, ReLU, its backward, the plain
+;; SGD update).
 ;; Function definitions only; scripts/build-wasm.mjs wraps all kernel files in one module.
 ;; Every loop works on whole f32x4 vectors: a call with n elements reads and writes ceil(n/4)*4, so
 ;; callers pad their regions to a multiple of 16 bytes (the extra lanes are scratch).
@@ -121,3 +122,32 @@
           (local.set $w (i32.add (local.get $w) (i32.const 16)))
           (local.set $g (i32.add (local.get $g) (i32.const 16)))
           (br $L))))))
+
+  ;; y = max(x, 0) for n floats ($y may equal $x): lanes with x > 0 or x NaN keep x's bits, every
+  ;; other lane (negatives, -0, +0) becomes +0, the JavaScript loop's result bit for bit.
+  (func (export "relu") (param $x i32) (param $y i32) (param $n i32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $v (v128.load (local.get $x)))
+      (v128.store (local.get $y) (v128.and (local.get $v)
+        (v128.or (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)) (f32x4.ne (local.get $v) (local.get $v)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (br $L))))
+
+  ;; out = g where y > 0 or y is NaN, else +0 (threshold_backward(g, y, 0)), for n floats; g's bits
+  ;; pass unchanged. $o may equal $g or $y.
+  (func (export "reluBackward") (param $g i32) (param $y i32) (param $o i32) (param $n i32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $g) (local.get $end)))
+      (local.set $v (v128.load (local.get $y)))
+      (v128.store (local.get $o) (v128.and (v128.load (local.get $g))
+        (v128.or (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)) (f32x4.ne (local.get $v) (local.get $v)))))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $L))))

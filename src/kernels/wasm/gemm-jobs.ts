@@ -30,9 +30,9 @@ export interface GemmPlan {
 }
 
 /**
- * The jobs for T threads: kind JOB_GEMM, the gemm export's first 13 arguments, the start of the
- * per-thread packing scratch (thread t packs at scratch + t·PACK_BYTES), and gemm's qA, qB. With
- * several jobs the operand they share is pre-packed at `q` (0: never pre-pack).
+ * The jobs for T threads (pool.ts: kind JOB_GEMM, the start of the per-thread packing scratch,
+ * then the gemm export's 18 arguments, its scratch left to the taking thread). With several jobs
+ * the operand they share is pre-packed at `q` (0: never pre-pack).
  */
 export function gemmJobs(
   T: number, ta: number, tb: number, M: number, N: number, K: number,
@@ -54,8 +54,8 @@ export function gemmJobs(
     const hi = Math.min(extent, Math.floor(((i + 1) * tiles) / n) * tile);
     if (lo >= hi) continue;
     jobs.push([
-      JOB_GEMM, ta, tb, M, N, K, pA, pB, pC, acc,
-      byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N, scratch, qA, qB,
+      JOB_GEMM, scratch, ta, tb, M, N, K, pA, pB, pC, acc,
+      byCols ? 0 : lo, byCols ? M : hi, byCols ? lo : 0, byCols ? hi : N, 0, 0, 0, qA, qB,
     ]);
   }
   if (!shared) return { jobs, prepackBytes: 0, prepack: () => {} };

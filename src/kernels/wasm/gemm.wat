@@ -216,7 +216,7 @@
   ;; pA/pB: packing scratch (MC·KC and KC·NC floats), tmp: 128 bytes. K-blocking depends on K
   ;; only, so every element of C is computed the same way whatever range a thread is given.
   ;; qA/qB: op(A) or op(B) already packed by `prepack` (all of it), or 0 to pack here.
-  (func (export "gemm") (param $ta i32) (param $tb i32) (param $M i32) (param $N i32) (param $K i32)
+  (func $gemm (export "gemm") (param $ta i32) (param $tb i32) (param $M i32) (param $N i32) (param $K i32)
       (param $A i32) (param $B i32) (param $C i32) (param $acc i32)
       (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32)
       (param $pA i32) (param $pB i32) (param $tmp i32) (param $qA i32) (param $qB i32)

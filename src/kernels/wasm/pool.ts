@@ -15,8 +15,8 @@
 import { ValueError } from '../../tensor/errors.js';
 import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, TMP_OFFSET, type KernelExports, type WasmKernels } from './instance.js';
 import {
-  CLAIM_WORD, ERROR_WORD, FINISHED_WORD, JOB_BASE, JOB_GEMM, JOB_IM2COL, JOB_WORDS, MAX_SLOTS, NJOBS_WORD, SLOT_BASE,
-  SLOT_WORDS, WORKER_SOURCE,
+  CLAIM_WORD, ERROR_WORD, FINISHED_WORD, JOB_BASE, JOB_KERNELS, JOB_WORDS, MAX_SLOTS, NJOBS_WORD, SLOT_BASE, SLOT_WORDS,
+  WORKER_SOURCE,
 } from './worker-source.js';
 
 export interface PoolWorker {
@@ -68,29 +68,40 @@ const SPIN = 20000;
  * instead of paying a futex wake-up (as OpenMP runtimes spin after a parallel region).
  */
 const WORKER_SPIN = 200_000;
-/** Most jobs in one run (the control block's job area). */
-export const MAX_JOBS = Math.floor((CTRL_WORDS - JOB_BASE) / JOB_WORDS);
+/** Most jobs in one run: the control block's job area holds JOB_WORDS words and a DONE word each. */
+export const MAX_JOBS = Math.floor((CTRL_WORDS - JOB_BASE) / (JOB_WORDS + 1));
+/** The DONE words, one per job, after the job area. */
+const DONE_BASE = JOB_BASE + MAX_JOBS * JOB_WORDS;
 
-/** One job: a kind (worker-source.ts: JOB_GEMM, JOB_IM2COL, JOB_COL2IM) and its arguments. */
+/**
+ * One job (worker-source.ts): [kind, scratch, a0 … a17]; a13–a15 are replaced by the taking
+ * thread's GEMM scratch.
+ */
 export type Job = number[];
+
+/** A job's arguments for the `gemm` export with thread 0's scratch: all 18. */
+type JobFn = (...args: number[]) => void;
 
 /** Run one job on thread `t` (0: the calling thread); the same code as the workers' runJob. */
 function runJob(e: KernelExports, j: Job, t: number): void {
-  if (j[0] === JOB_GEMM) {
-    const pA = j[14]! + t * PACK_BYTES;
-    e.gemm(j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, j[8]!, j[9]!, j[10]!, j[11]!, j[12]!, j[13]!, pA, pA + PACK_A_BYTES, TMP_OFFSET + t * 128, j[15]!, j[16]!);
-    return;
-  }
-  const f = j[0] === JOB_IM2COL ? e.conv_im2col : e.conv_col2im;
-  const [, src, g, dst, ld, n0, n1, si, di] = j as [number, number, number, number, number, number, number, number, number];
-  for (let n = n0; n < n1; n++) f(src + n * si, g, dst + n * di, ld);
+  const f = (e as unknown as Record<string, JobFn>)[JOB_KERNELS[j[0]!]!]!;
+  const pA = j[1]! + t * PACK_BYTES;
+  f(j[2] ?? 0, j[3] ?? 0, j[4] ?? 0, j[5] ?? 0, j[6] ?? 0, j[7] ?? 0, j[8] ?? 0, j[9] ?? 0, j[10] ?? 0, j[11] ?? 0,
+    j[12] ?? 0, j[13] ?? 0, j[14] ?? 0, pA, pA + PACK_A_BYTES, TMP_OFFSET + 128 * t, j[18] ?? 0, j[19] ?? 0);
 }
 
-/** Run jobs on the calling thread only (no pool, or a single job). */
-export function runJobsHere(e: KernelExports, jobs: Job[], done?: (j: Job) => void): void {
-  for (const j of jobs) {
-    runJob(e, j, 0);
-    done?.(j);
+/**
+ * Called on the calling thread after each job it ran, with a test of whether job i has finished
+ * (on any thread): lets the caller use finished results while others still run.
+ */
+export type Progress = (done: (i: number) => boolean) => void;
+
+/** Run jobs on the calling thread only (no pool, or a single job), in order. */
+export function runJobsHere(e: KernelExports, jobs: Job[], done?: (j: Job) => void, progress?: Progress): void {
+  for (let i = 0; i < jobs.length; i++) {
+    runJob(e, jobs[i]!, 0);
+    done?.(jobs[i]!);
+    progress?.((x) => x <= i);
   }
 }
 
@@ -106,6 +117,8 @@ export class KernelPool {
   private readonly ctrl: Int32Array;
   /** Generation of the last run (mod 2^16): the tag in the CLAIM word. */
   private tag = 0;
+  /** Whether job i of the running run has finished. */
+  private readonly isDone = (i: number): boolean => Atomics.load(this.ctrl, DONE_BASE + i) === 1;
 
   constructor(k: WasmKernels) {
     this.k = k;
@@ -131,6 +144,8 @@ export class KernelPool {
         slotWords: SLOT_WORDS,
         jobBase: JOB_BASE,
         jobWords: JOB_WORDS,
+        doneBase: DONE_BASE,
+        kernels: JOB_KERNELS,
         claim: CLAIM_WORD,
         njobs: NJOBS_WORD,
         finished: FINISHED_WORD,
@@ -167,9 +182,10 @@ export class KernelPool {
    * a shared counter (a late or slow thread takes fewer). The workers are woken first, then
    * `prepare` (which puts the operands in place) runs while they wake up; `done(job)` runs on
    * this thread after each job this thread ran, and then for every job the workers ran, once all
-   * have finished. Returns after all jobs have finished, also when one throws.
+   * have finished; `progress` after each job this thread ran. Returns after all jobs have
+   * finished, also when one throws.
    */
-  run(jobs: Job[], workers: number, prepare?: () => void, done?: (j: Job) => void): void {
+  run(jobs: Job[], workers: number, prepare?: () => void, done?: (j: Job) => void, progress?: Progress): void {
     const ctrl = this.ctrl;
     const n = jobs.length;
     if (n > MAX_JOBS) throw new RangeError(`pool: ${n} jobs exceed the control block's ${MAX_JOBS}`);
@@ -180,6 +196,7 @@ export class KernelPool {
       const b = JOB_BASE + i * JOB_WORDS;
       for (let a = 0; a < j.length; a++) ctrl[b + a] = j[a]!;
     }
+    for (let i = 0; i < n; i++) ctrl[DONE_BASE + i] = 0;
     Atomics.store(ctrl, FINISHED_WORD, 0);
     Atomics.store(ctrl, ERROR_WORD, 0);
     Atomics.store(ctrl, NJOBS_WORD, n);
@@ -211,11 +228,14 @@ export class KernelPool {
       if (err === null) {
         try {
           runJob(e, jobs[i]!, 0);
+          Atomics.store(ctrl, DONE_BASE + i, 1);
           done?.(jobs[i]!);
+          progress?.(this.isDone);
         } catch (x) {
           err = x;
         }
       }
+      Atomics.store(ctrl, DONE_BASE + i, 1);
       Atomics.add(ctrl, FINISHED_WORD, 1);
       w = Atomics.load(ctrl, CLAIM_WORD);
     }

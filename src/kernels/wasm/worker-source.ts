@@ -20,24 +20,32 @@
  * jobs while it carries t, and goes back to sleep when the jobs are gone or the tag has moved on
  * (it woke after that run had ended). The worker spins briefly before sleeping in Atomics.wait.
  *
- * Job kinds: 0 gemm over C's rows [i0,i1) × columns [j0,j1) (the taker adds its own packing
- * scratch: thread t uses scratch + t·PACK_BYTES, `scratch` being word 14 of the job, and its
- * 128-byte edge tile; words 15 and 16 are gemm's pre-packed qA and qB); 1 and 2 run
- * conv_im2col / conv_col2im over the images [n0,n1) of a batch.
+ * A job is JOB_WORDS words: its kind (an index into JOB_KERNELS, the export it runs), the start of
+ * the per-call scratch, and 18 arguments a0…a17 for that export, of which a13, a14 and a15 are
+ * replaced by the taking thread's own GEMM scratch: thread t (0 is the calling thread, worker
+ * slot i is t = i + 1) packs at scratch + t·PACK_BYTES and scratch + t·PACK_BYTES + PACK_A_BYTES
+ * and uses the 128-byte edge tile at TMP_OFFSET + 128·t. (`gemm` takes 18 parameters: a16, a17
+ * are its pre-packed qA, qB; the conv-image.wat kernels take 16 and find their per-thread work
+ * area from the edge tile's address.) Each taker sets the job's DONE word once it has finished,
+ * so the calling thread can use finished results while others still compute.
  */
 export const FINISHED_WORD = 0;
 export const CLAIM_WORD = 1;
 export const NJOBS_WORD = 2;
 export const ERROR_WORD = 3;
 export const SLOT_WORDS = 4;
-/** Worker slots start after a 64-word header; jobs after 64 slots. */
+/** Worker slots start after a 64-word header; jobs after 64 slots, then a DONE word per job. */
 export const SLOT_BASE = 64;
 export const MAX_SLOTS = 64;
 export const JOB_BASE = SLOT_BASE + MAX_SLOTS * SLOT_WORDS;
 export const JOB_WORDS = 20;
+
+/** The exports a job may run, by kind. */
+export const JOB_KERNELS = ['gemm', 'conv_forward_images', 'conv_input_images', 'conv_weight_images'] as const;
 export const JOB_GEMM = 0;
-export const JOB_IM2COL = 1;
-export const JOB_COL2IM = 2;
+export const JOB_FORWARD_IMAGES = 1;
+export const JOB_INPUT_IMAGES = 2;
+export const JOB_WEIGHT_IMAGES = 3;
 
 /**
  * Plain JavaScript on purpose (not a stringified TS function): compilers, minifiers and test
@@ -45,27 +53,18 @@ export const JOB_COL2IM = 2;
  * jobs through `runJob` in pool.ts (not from this text: pages with a CSP may forbid eval); the
  * thread-count bit-identity tests hold the two to the same results.
  */
-export const RUN_JOB_SOURCE = `function gradlabRunJob(e, ctrl, base, t, scratch) {
-  var k = ctrl[base];
-  if (k === 0) {
-    var pA = ctrl[base + 14] + t * scratch.packBytes;
-    e.gemm(ctrl[base + 1], ctrl[base + 2], ctrl[base + 3], ctrl[base + 4], ctrl[base + 5], ctrl[base + 6],
-      ctrl[base + 7], ctrl[base + 8], ctrl[base + 9], ctrl[base + 10], ctrl[base + 11], ctrl[base + 12],
-      ctrl[base + 13], pA, pA + scratch.packABytes, scratch.tmp + t * 128, ctrl[base + 15], ctrl[base + 16]);
-  } else {
-    // [kind, src, geometry, dst, ld, n0, n1, srcImageBytes, dstImageBytes]
-    var f = k === 1 ? e.conv_im2col : e.conv_col2im;
-    var src = ctrl[base + 1], g = ctrl[base + 2], dst = ctrl[base + 3], ld = ctrl[base + 4];
-    var si = ctrl[base + 7], di = ctrl[base + 8];
-    for (var n = ctrl[base + 5]; n < ctrl[base + 6]; n++) f(src + n * si, g, dst + n * di, ld);
-  }
+export const RUN_JOB_SOURCE = `function gradlabRunJob(fns, ctrl, b, t, scratch) {
+  var pA = ctrl[b + 1] + t * scratch.packBytes;
+  fns[ctrl[b]](ctrl[b + 2], ctrl[b + 3], ctrl[b + 4], ctrl[b + 5], ctrl[b + 6], ctrl[b + 7], ctrl[b + 8],
+    ctrl[b + 9], ctrl[b + 10], ctrl[b + 11], ctrl[b + 12], ctrl[b + 13], ctrl[b + 14],
+    pA, pA + scratch.packABytes, scratch.tmp + 128 * t, ctrl[b + 18], ctrl[b + 19]);
 }`;
 
 export const WORKER_SOURCE = `function gradlabKernelWorker(listen) {
   var runJob = ${RUN_JOB_SOURCE};
   listen(function (msg) {
     var inst = new WebAssembly.Instance(msg.module, { env: { memory: msg.memory } });
-    var e = inst.exports;
+    var fns = msg.kernels.map(function (name) { return inst.exports[name]; });
     var ctrl = new Int32Array(msg.memory.buffer, msg.ctrlOffset, msg.ctrlWords);
     var s = msg.slotBase + msg.slot * msg.slotWords;
     var t = msg.slot + 1;
@@ -90,11 +89,13 @@ export const WORKER_SOURCE = `function gradlabKernelWorker(listen) {
           w = Atomics.load(ctrl, msg.claim);
           continue;
         }
+        var i = w & 0xffff;
         try {
-          runJob(e, ctrl, msg.jobBase + (w & 0xffff) * msg.jobWords, t, msg.scratch);
+          runJob(fns, ctrl, msg.jobBase + i * msg.jobWords, t, msg.scratch);
         } catch (err) {
           Atomics.store(ctrl, msg.error, 1);
         }
+        Atomics.store(ctrl, msg.doneBase + i, 1);
         Atomics.add(ctrl, msg.finished, 1);
         Atomics.notify(ctrl, msg.finished);
         w = Atomics.load(ctrl, msg.claim);
