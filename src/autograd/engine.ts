@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/binary.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { Node } from './node.js';
+import { bornIn, giveStorage, newStorageEpoch } from '../tensor/storage-pool.js';
 
 export interface BackwardOptions {
   /** Keep the saved tensors so the graph can be differentiated again. Default: createGraph. */
@@ -77,6 +78,15 @@ function run(
   // when that storage was handed out exactly once: then nothing else can see it.
   const handed = new Map<ArrayBufferLike, number>();
   const note = (g: Tensor, k: number): void => void handed.set(g.data.buffer, (handed.get(g.data.buffer) ?? 0) + k);
+  // Storage of a gradient seen by nothing but this pass (born in it from the storage pool, handed
+  // out once): once it has been used it goes back to the pool for the next op's output. Not when
+  // recording the pass (createGraph), nor in grad() (it returns gradients), nor after a hook.
+  const epoch = newStorageEpoch();
+  const recycle = (g: Tensor): void => {
+    if (createGraph || capture !== null || handed.get(g.data.buffer) !== 1 || !bornIn(g.data, epoch)) return;
+    handed.delete(g.data.buffer);
+    giveStorage(g.data);
+  };
   const accumulate = (t: Tensor, g: Tensor): void => {
     note(g, 1);
     const prev = grads.get(t);
@@ -85,6 +95,8 @@ function run(
       const sum = add(prev, g);
       note(sum, 1);
       grads.set(t, sum);
+      recycle(prev);
+      recycle(g);
     }
   };
   roots.forEach((r, i) => {
@@ -118,6 +130,7 @@ function run(
       }
       const node = t.gradFn as Node | null;
       if (node === null) continue;
+      const hooked = t._hooks !== undefined && t._hooks !== null && t._hooks.length > 0;
       const inGrads = node.apply(g);
       const inputs = node.inputs;
       for (let i = 0; i < inputs.length; i++) {
@@ -131,11 +144,19 @@ function run(
           );
         accumulate(x, gi);
       }
+      // g is dead unless t keeps it (retainGrad), a hook saw it, or the rule may keep it; a rule
+      // that passed it on (or a view of it) raised its count above one
+      if (node.pure && !hooked && !t._retainsGrad) recycle(g);
       if (!retainGraph) node.free();
     }
   };
-  if (createGraph) enableGrad(body);
-  else noGrad(body);
+  try {
+    if (createGraph) enableGrad(body);
+    else noGrad(body);
+  } finally {
+    // storage taken after the pass belongs to no pass
+    newStorageEpoch();
+  }
 }
 
 /**

@@ -14,6 +14,12 @@ export class Node implements GradFn {
   readonly name: string;
   inputs: readonly Tensor[];
   private rule: BackwardRule | null;
+  /**
+   * Whether the rule keeps no reference to the gradient it is given (true for every op of the
+   * library; false for rules recorded through the public `autograd.record`, which may). Only then
+   * may the engine recycle that gradient's storage once the rule has run.
+   */
+  pure = true;
 
   constructor(name: string, inputs: readonly Tensor[], rule: BackwardRule) {
     this.name = name;

@@ -1,6 +1,6 @@
 import { ShapeError, ValueError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { record } from '../autograd/node.js';
+import { record, type Node } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Parameter } from './parameter.js';
 
@@ -277,6 +277,12 @@ function checkName(name: string, m: Module): void {
     throw new ValueError('Module', `name '${name}' is reserved on ${m.constructor.name}; choose another`);
 }
 
+/** Mark t's node as one whose rule may keep its gradient (it hands it to user hooks): never recycled. */
+function impure(t: Tensor): Tensor {
+  if (t.gradFn !== null) (t.gradFn as Node).pure = false;
+  return t;
+}
+
 /**
  * Identity nodes around a module's inputs and output so a full backward hook sees the gradients
  * with respect to both, as PyTorch's `register_full_backward_hook` does.
@@ -292,21 +298,21 @@ class BackwardHookContext {
     if (!x.requiresGrad) return x;
     this.pending++;
     const y = new Tensor(x.data, x.shape);
-    return record(y, 'BackwardHookFunction', [x], (g) => {
+    return impure(record(y, 'BackwardHookFunction', [x], (g) => {
       this.gradInput[i] = g;
       if (--this.pending === 0) this.fire();
       return [this.gradInput[i]!];
-    });
+    }));
   }
 
   wrapOutput(y: Tensor): Tensor {
     if (!y.requiresGrad) return y;
     const z = new Tensor(y.data, y.shape);
-    return record(z, 'BackwardHookFunction', [y], (g) => {
+    return impure(record(z, 'BackwardHookFunction', [y], (g) => {
       this.gradOutput = [g];
       if (this.pending === 0) this.fire();
       return [g];
-    });
+    }));
   }
 
   private fire(): void {

@@ -1,3 +1,4 @@
+import { takeStorage } from '../tensor/storage-pool.js';
 import type { Conv2dGeometry, ConvGeometry } from '../kernels/backend.js';
 import { backend } from '../kernels/backend.js';
 import { scratch } from '../kernels/scratch.js';
@@ -124,7 +125,7 @@ function unfold(x: Float32Array, g: ConvGeo, kg: ConvGeometry, n0: number, nb: n
 /** y[N,O,OH,OW] = conv(x, w) (+ bias), raw data. */
 export function convForwardData(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeo): Float32Array {
   const be = backend();
-  const out = new Float32Array(g.N * g.O * g.OH * g.OW);
+  const out = takeStorage(g.N * g.O * g.OH * g.OW);
   if (out.length === 0) return out;
   if (be.conv2dForward && fusable(g)) {
     be.conv2dForward(x, w, bias, batchGeo(g), out);
@@ -166,7 +167,7 @@ function gatherDy(dy: Float32Array, g: ConvGeo, n0: number, nb: number, buf: Flo
 export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo): Float32Array {
   const be = backend();
   const img = g.C * g.H * g.W;
-  const dx = new Float32Array(g.N * img);
+  const dx = takeStorage(g.N * img);
   if (dx.length === 0 || g.OH * g.OW === 0) return dx;
   if (be.conv2dInputGrad && fusable(g)) {
     be.conv2dInputGrad(dy, w, batchGeo(g), dx);
@@ -234,7 +235,7 @@ export function convOp(x: Tensor, w: Tensor, b: Tensor | null, geo: ConvGeo): Te
     const nx = geo.N * geo.C * geo.H * geo.W;
     if (x.requiresGrad && w.requiresGrad && be.conv2dBackward && fusable(geo) && nx > 0) {
       // both from one backend call (one copy of dy, one pass of the work queue)
-      const dx = new Float32Array(nx);
+      const dx = takeStorage(nx);
       const dw = new Float32Array((geo.O * geo.C * geo.kH * geo.kW) / geo.groups);
       be.conv2dBackward(g.data, x.data, w.data, batchGeo(geo), dx, dw, db);
       gx = convInputGrad(g, w, geo, dx);

@@ -1,3 +1,4 @@
+import { takeStorage } from '../tensor/storage-pool.js';
 import { ShapeError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { backend } from '../kernels/backend.js';
@@ -34,7 +35,8 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   }
   const rows = k === 0 ? input.data.length : input.data.length / k;
   const outShape = [...input.shape.slice(0, -1), outF];
-  const out = new Tensor(new Float32Array(rows * outF), outShape);
+  // the bias or the GEMM writes every element, unless there is neither (in_features = 0, no bias)
+  const out = new Tensor(takeStorage(rows * outF, b === null && inF === 0), outShape);
   const od = out.data;
   if (b !== null) for (let r = 0; r < rows; r++) od.set(b.data, r * outF);
   if (rows > 0 && outF > 0 && inF > 0) backend().gemm(false, true, rows, outF, inF, input.data, 0, weight.data, 0, od, 0, b !== null);

@@ -1,3 +1,4 @@
+import { takeStorage } from '../tensor/storage-pool.js';
 import { ShapeError, fmtShape } from '../tensor/errors.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -20,7 +21,8 @@ export function bmmT(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Te
   const Kb = transB ? bc : br;
   if (K !== Kb || b.shape[0] !== batch)
     throw new ShapeError('matmul', `internal shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} do not fit`);
-  const out = new Tensor(new Float32Array(batch * M * N), [batch, M, N]);
+  // every element is written by the GEMM (K = 0 included), so recycled storage needs no zeroing
+  const out = new Tensor(takeStorage(batch * M * N, false), [batch, M, N]);
   const be = backend();
   for (let i = 0; i < batch; i++)
     be.gemm(transA, transB, M, N, K, a.data, i * M * K, b.data, i * K * N, out.data, i * M * N, false);

@@ -1,3 +1,4 @@
+import { takeStorage } from '../tensor/storage-pool.js';
 import { ShapeError, ValueError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
@@ -94,7 +95,7 @@ function poolGather(x: Tensor, idx: Float32Array, planes: number, H: number, W: 
 
 function poolScatter(g: Tensor, idx: Float32Array, planes: number, H: number, W: number, xShape: readonly number[]): Tensor {
   const L = idx.length / planes;
-  const out = new Tensor(new Float32Array(planes * H * W), xShape);
+  const out = new Tensor(takeStorage(planes * H * W), xShape);
   scatterPlanes(g.data, planes, H * W, idx, L, out.data);
   return record(out, 'maxPoolBackward', [g], (gg) => [poolGather(gg, idx, planes, H, W, [...g.shape])]);
 }
@@ -137,7 +138,7 @@ function avgForward(x: Tensor, win: PoolWindows, planes: number, H: number, W: n
 }
 
 function avgBackward(g: Tensor, win: PoolWindows, planes: number, H: number, W: number, xShape: readonly number[], op: string): Tensor {
-  const out = new Tensor(new Float32Array(planes * H * W), xShape);
+  const out = new Tensor(takeStorage(planes * H * W), xShape);
   avgPool2dBackwardKernel(g.data, planes, H, W, win, out.data);
   return record(out, `${op}Backward`, [g], (gg) => [avgForward(gg, win, planes, H, W, [...g.shape], op)]);
 }

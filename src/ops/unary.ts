@@ -1,3 +1,4 @@
+import { takeStorage } from '../tensor/storage-pool.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { record } from '../autograd/node.js';
 import { add, div as divFn, mul } from './binary.js';
@@ -49,8 +50,9 @@ export function pointwiseBackward(g: Tensor, x: Tensor, spec: PointwiseSpec): Te
   ]);
 }
 
+/** The output of an elementwise op, which writes every element: recycled storage where there is some. */
 function alloc(x: Tensor): Tensor {
-  return new Tensor(new Float32Array(x.data.length), x.shape);
+  return new Tensor(takeStorage(x.data.length, false), x.shape);
 }
 
 export function exp(a: TensorLike): Tensor {
