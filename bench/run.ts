@@ -70,7 +70,7 @@ const md = [
   `- TensorFlow.js: ${tf ? `${tf.version} (${tf.backends.join(', ')})` : 'not available'}; PyTorch: ${torchVersion ?? 'not run'}`,
   `- Figures: median over repetitions after warm-up${QUICK ? ' (quick run: few repetitions)' : ''}. GEMM in GFLOP/s (higher is better), steps in ms (lower is better).`,
   '- ×peer columns: speed-up of the fastest gradlab configuration for that line over that peer (> 1: gradlab is faster).',
-  '- A training step is zero-grad, forward, softmax cross-entropy, backward and a plain SGD update.',
+  '- A training step is zero-grad, forward, softmax cross-entropy, backward and a plain SGD update. Each gradlab step configuration is measured in a fresh process (bench/step-child.ts), as PyTorch runs in its own; TF.js runs in this one.',
   '',
   renderMarkdown(rows, 'best'),
   ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),

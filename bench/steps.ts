@@ -1,28 +1,39 @@
 /** Training-step timings: the two MLPs and the CNN, gradlab variants and TF.js backends. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { VARIANTS } from './gradlab.js';
 import { QUICK, measureSync } from './measure.js';
-import { STEP_CASES, glStep, tfStep } from './models.js';
+import { STEP_CASES, tfStep } from './models.js';
 import type { Row } from './table.js';
 import type { TfHandle } from './tfjs.js';
 
 const SECTION = 'Training step (ms)';
+
+const CHILD = fileURLToPath(new URL('./step-child.ts', import.meta.url));
+
+/** Run step-child.ts for one configuration and read its JSON line. */
+function measureInChild(variant: number, kase: number): { ms?: number; error?: string } {
+  const args = ['--import', 'tsx', CHILD, String(variant), String(kase), ...(QUICK ? ['--quick'] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as { ms?: number; error?: string };
+  } catch {
+    return { error: `measurement process failed: ${(r.stderr || line).trim().split('\n').pop() ?? 'no output'}` };
+  }
+}
 
 /** Fewer repetitions where one step takes long (portable and TF.js cpu on the wide MLP). */
 const opts = (slow: boolean) => (slow ? { warmup: 1, minReps: QUICK ? 2 : 4, minTimeMs: 0 } : {});
 
 export async function benchSteps(tf: TfHandle | null): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const v of VARIANTS) {
+  // each gradlab configuration in a fresh process (step-child.ts), one after the other
+  for (const [vi, v] of VARIANTS.entries()) {
     if (!v.available) continue;
-    await v.setup();
-    for (const c of STEP_CASES) {
-      try {
-        const step = glStep(c);
-        const ms = measureSync(step, opts(v.name.includes('portable') && c.width === 512));
-        rows.push({ section: SECTION, workload: c.name, impl: v.name, value: ms, unit: 'ms' });
-      } catch (e) {
-        rows.push({ section: SECTION, workload: c.name, impl: v.name, value: null, unit: 'ms', note: (e as Error).message });
-      }
+    for (const [ci, c] of STEP_CASES.entries()) {
+      const r = measureInChild(vi, ci);
+      rows.push({ section: SECTION, workload: c.name, impl: v.name, value: r.ms ?? null, unit: 'ms', ...(r.error ? { note: r.error } : {}) });
     }
   }
   if (tf) {
