@@ -1,5 +1,7 @@
 /** The machine a bench ran on: CPU model, cores, Node version. */
 import { readFileSync } from 'node:fs';
+// the package entry first: on Node 20 it enables relaxed SIMD before the kernels are compiled
+import '../src/index.js';
 import { wasmBackend } from '../src/kernels/index.js';
 import { CORES } from './gradlab.js';
 

@@ -36,6 +36,19 @@ describe('gradient storage', () => {
     expect(Array.from(x.grad!.data)).toEqual([2, 2, 2]);
   });
 
+  it('a hook declaring keepsGradient() false lets the leaf take the storage; true (or no declaration) makes a copy', () => {
+    for (const keeps of [false, true, undefined]) {
+      const w = randn([64, 64], { requiresGrad: true });
+      let seen: Tensor | null = null;
+      const hook = (g: Tensor): void => {
+        seen = g;
+      };
+      w.registerHook(keeps === undefined ? hook : Object.assign(hook, { keepsGradient: () => keeps }));
+      matmul(randn([8, 64]), w).sum().backward();
+      expect(sameStorage(w.grad, seen)).toBe(keeps === false);
+    }
+  });
+
   it('a hook that returns a tensor of its own never has it adopted', () => {
     const w = tensor([1, 2], { requiresGrad: true });
     const mine = tensor([10, 20]);

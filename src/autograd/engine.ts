@@ -48,6 +48,22 @@ function topoOrder(roots: readonly Tensor[]): Tensor[] {
   return post.reverse();
 }
 
+/**
+ * A tensor hook may declare, through a `keepsGradient()` property, whether it holds on to the
+ * gradient it is shown (the doctor's parameter hooks do only on the steps they record).
+ */
+interface HookMeta {
+  keepsGradient?: () => boolean;
+}
+
+/** Whether one of t's hooks may keep the gradient it sees (then its storage is neither adopted nor recycled). */
+function mayKeep(t: Tensor): boolean {
+  const hooks = t._hooks;
+  if (!hooks) return false;
+  for (const h of hooks) if ((h as HookMeta).keepsGradient?.() !== false) return true;
+  return false;
+}
+
 function seedGrad(t: Tensor, g: Tensor | null | undefined, op: string): Tensor {
   if (g === null || g === undefined) {
     if (t.data.length !== 1)
@@ -106,7 +122,7 @@ function run(
   const owned = (t: Tensor, g: Tensor): boolean =>
     !createGraph &&
     t.gradFn === null &&
-    !t._hooks?.length &&
+    !mayKeep(t) &&
     handed.get(g.data.buffer) === 1 &&
     g.data.byteOffset === 0 &&
     g.data.byteLength === g.data.buffer.byteLength;
@@ -130,7 +146,7 @@ function run(
       }
       const node = t.gradFn as Node | null;
       if (node === null) continue;
-      const hooked = t._hooks !== undefined && t._hooks !== null && t._hooks.length > 0;
+      const hooked = mayKeep(t);
       const inGrads = node.apply(g);
       const inputs = node.inputs;
       for (let i = 0; i < inputs.length; i++) {

@@ -121,7 +121,9 @@ export class Probe {
     if (this.watched.length === 0)
       throw new ValueError(OP, `no module of ${model.constructor.name} matches the selection; select kinds such as ['linear', 'tanh'] or pass a function`);
     for (const [name, p] of model.namedParameters()) {
-      const handle = p.requiresGrad ? registerHook(p, (g) => this.onParamGrad(p, g)) : null;
+      // the hook keeps g only on recorded steps (preClip); otherwise the leaf may take g's storage
+      const hook = Object.assign((g: Tensor) => this.onParamGrad(p, g), { keepsGradient: () => this.recording });
+      const handle = p.requiresGrad ? registerHook(p, hook) : null;
       this.params.push({ name, layer: owner.get(p) ?? '', p, handle });
     }
     if (opts.optimizer) this.watchOptimizer(opts.optimizer);

@@ -3,3 +3,4 @@ export * from './shape.js';
 export * from './rng.js';
 export * from './tensor.js';
 export * from './creation.js';
+export { setStoragePool, pooledStorageBytes } from './storage-pool.js';
