@@ -57,35 +57,52 @@ function regions(k: WasmKernels): number {
 
 const exportsOf = (k: WasmKernels): ElementwiseExports => k.exports as unknown as ElementwiseExports;
 
-/** out[outOff..+n) = tanh(x[xOff..+n)); false (nothing written) when n is below the minimum. */
-export function wasmTanh(k: WasmKernels, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {
-  if (n < minElements / 8 || n === 0) return false;
-  const e = exportsOf(k);
+/**
+ * out[outOff..+n) = f(x[xOff..+n)) for a one-operand kernel f(src, dst, count), streamed through
+ * linear memory a chunk at a time.
+ */
+function streamUnary(
+  k: WasmKernels, f: (src: number, dst: number, m: number) => void,
+  x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number,
+): void {
   const r0 = regions(k);
   const heap = k.heapF32;
   for (let i = 0; i < n; i += CHUNK) {
     const m = Math.min(CHUNK, n - i);
     heap.set(x.subarray(xOff + i, xOff + i + m), r0 >> 2);
-    e.tanh(r0, r0, m);
+    f(r0, r0, m);
     out.set(heap.subarray(r0 >> 2, (r0 >> 2) + m), outOff + i);
   }
+}
+
+/** out[0..n) = f(a, b) for a two-operand kernel f(a, b, dst, count), streamed the same way. */
+function streamBinary(
+  k: WasmKernels, f: (a: number, b: number, dst: number, m: number) => void,
+  a: Float32Array, b: Float32Array, out: Float32Array, n: number,
+): void {
+  const r0 = regions(k);
+  const r1 = r0 + R1_OFFSET;
+  const heap = k.heapF32;
+  for (let i = 0; i < n; i += CHUNK) {
+    const m = Math.min(CHUNK, n - i);
+    heap.set(a.subarray(i, i + m), r0 >> 2);
+    heap.set(b.subarray(i, i + m), r1 >> 2);
+    f(r0, r1, r0, m);
+    out.set(heap.subarray(r0 >> 2, (r0 >> 2) + m), i);
+  }
+}
+
+/** out[outOff..+n) = tanh(x[xOff..+n)); false (nothing written) when n is below the minimum. */
+export function wasmTanh(k: WasmKernels, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {
+  if (n < minElements / 8 || n === 0) return false;
+  streamUnary(k, exportsOf(k).tanh, x, xOff, out, outOff, n);
   return true;
 }
 
 /** out[i] = g[i]·(1 − y[i]²) for i < n, bit-identical to the JavaScript loop; false when declined. */
 export function wasmTanhBackward(k: WasmKernels, g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
   if (n < minElements * 4 || n === 0) return false;
-  const e = exportsOf(k);
-  const r0 = regions(k);
-  const r1 = r0 + R1_OFFSET;
-  const heap = k.heapF32;
-  for (let i = 0; i < n; i += CHUNK) {
-    const m = Math.min(CHUNK, n - i);
-    heap.set(g.subarray(i, i + m), r0 >> 2);
-    heap.set(y.subarray(i, i + m), r1 >> 2);
-    e.tanhBackward(r0, r1, r0, m);
-    out.set(heap.subarray(r0 >> 2, (r0 >> 2) + m), i);
-  }
+  streamBinary(k, exportsOf(k).tanhBackward, g, y, out, n);
   return true;
 }
 
@@ -120,31 +137,13 @@ export function wasmSgdStep(k: WasmKernels, w: Float32Array, g: Float32Array, lr
 /** out[i] = max(x[i], 0) for i < n (NaN passes), bit-identical to the JavaScript loop; false when declined. */
 export function wasmRelu(k: WasmKernels, x: Float32Array, out: Float32Array, n: number): boolean {
   if (n < minElements / RELU_DIV || n === 0) return false;
-  const e = exportsOf(k);
-  const r0 = regions(k);
-  const heap = k.heapF32;
-  for (let i = 0; i < n; i += CHUNK) {
-    const m = Math.min(CHUNK, n - i);
-    heap.set(x.subarray(i, i + m), r0 >> 2);
-    e.relu(r0, r0, m);
-    out.set(heap.subarray(r0 >> 2, (r0 >> 2) + m), i);
-  }
+  streamUnary(k, exportsOf(k).relu, x, 0, out, 0, n);
   return true;
 }
 
 /** out[i] = g[i] where y[i] > 0 or is NaN, else +0, bit-identical to the JavaScript loop; false when declined. */
 export function wasmReluBackward(k: WasmKernels, g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
   if (n < minElements / RELU_DIV || n === 0) return false;
-  const e = exportsOf(k);
-  const r0 = regions(k);
-  const r1 = r0 + R1_OFFSET;
-  const heap = k.heapF32;
-  for (let i = 0; i < n; i += CHUNK) {
-    const m = Math.min(CHUNK, n - i);
-    heap.set(g.subarray(i, i + m), r0 >> 2);
-    heap.set(y.subarray(i, i + m), r1 >> 2);
-    e.reluBackward(r0, r1, r0, m);
-    out.set(heap.subarray(r0 >> 2, (r0 >> 2) + m), i);
-  }
+  streamBinary(k, exportsOf(k).reluBackward, g, y, out, n);
   return true;
 }
