@@ -10,7 +10,7 @@
  * per job. Used by the GEMM and the fused convolutions.
  */
 import { JOB_GEMM } from './worker-source.js';
-import type { Job } from './pool.js';
+import { MAX_JOBS, type Job } from './pool.js';
 import type { KernelExports } from './instance.js';
 
 /** Micro-tile of the gemm.wat kernel. */
@@ -43,7 +43,7 @@ export function gemmJobs(
   const tile = byCols ? NR : MR;
   const tiles = Math.ceil(extent / tile);
   const want = Math.min(T * JOBS_PER_THREAD, Math.floor((M * N * K) / JOB_MIN_WORK));
-  const n = Math.max(1, Math.min(tiles, Math.max(T, want)));
+  const n = Math.max(1, Math.min(tiles, MAX_JOBS, Math.max(T, want)));
   const shared = n > 1 && q !== 0 && K > 0;
   const qA = shared && byCols ? q : 0;
   const qB = shared && !byCols ? q : 0;
