@@ -4,7 +4,7 @@
 ;; Function definitions only; scripts/build-wasm.mjs wraps all kernel files in one module.
 
   ;; images [n0,n1) of [N,O,L] at $src -> [O, N*L] at $dst (row o holds image n's L values at n*L)
-  (func $conv_gather (export "conv_gather") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $n0 i32) (param $n1 i32)
+  (func $conv_gather (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $n0 i32) (param $n1 i32)
     (local $n i32) (local $o i32) (local $row i32) (local $s i32)
     (local.set $row (i32.shl (local.get $L) (i32.const 2)))
     (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $n0) (local.get $O)) (local.get $row))))
@@ -22,7 +22,7 @@
       (br $NL))))
 
   ;; images [n0,n1) of [O, N*L] at $src -> [N,O,L] at $dst, adding bias[o] (f32 at $bias) unless $bias is 0
-  (func $conv_scatter (export "conv_scatter") (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $bias i32) (param $n0 i32) (param $n1 i32)
+  (func $conv_scatter (param $src i32) (param $dst i32) (param $N i32) (param $O i32) (param $L i32) (param $bias i32) (param $n0 i32) (param $n1 i32)
     (local $n i32) (local $o i32) (local $row i32) (local $s i32) (local $d i32) (local $e i32) (local $b v128)
     (local.set $row (i32.shl (local.get $L) (i32.const 2)))
     (local.set $d (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $n0) (local.get $O)) (local.get $row))))

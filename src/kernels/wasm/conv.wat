@@ -6,7 +6,7 @@
 ;; Row r of cols = (c*kH + i)*kW + j, column = oh*outW + ow (+ the image's column offset).
 
   ;; x[C,H,W] at $x -> columns [0, outH*outW) of cols[C*kH*kW, ld] at $cols
-  (func $conv_im2col (export "conv_im2col") (param $x i32) (param $g i32) (param $cols i32) (param $ld i32)
+  (func $conv_im2col (param $x i32) (param $g i32) (param $cols i32) (param $ld i32)
     (local $skip i32) (local $va i32) (local $fast i32)
     (local $C i32) (local $H i32) (local $W i32) (local $kH i32) (local $kW i32)
     (local $sH i32) (local $sW i32) (local $pH i32) (local $pW i32) (local $dH i32) (local $dW i32)
@@ -116,7 +116,7 @@
       (br $CL))))
 
   ;; columns [0, outH*outW) of cols[C*kH*kW, ld] at $cols accumulated (+=) into x[C,H,W] at $x
-  (func $conv_col2im (export "conv_col2im") (param $cols i32) (param $g i32) (param $x i32) (param $ld i32)
+  (func $conv_col2im (param $cols i32) (param $g i32) (param $x i32) (param $ld i32)
     (local $skip i32) (local $vx v128) (local $vc v128)
     (local $C i32) (local $H i32) (local $W i32) (local $kH i32) (local $kW i32)
     (local $sH i32) (local $sW i32) (local $pH i32) (local $pW i32) (local $dH i32) (local $dW i32)

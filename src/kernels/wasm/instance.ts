@@ -48,11 +48,6 @@ export interface KernelExports {
   prepack(src: number, dst: number, width: number, count: number, K: number, sl: number, sk: number): void;
   im2col(x: number, g: number, cols: number): void;
   col2im(cols: number, g: number, x: number): void;
-  /** conv.wat, conv-batch.wat: im2col/col2im on one image's columns of cols[K, ld], and [N,O,L] ↔ [O,N·L]. */
-  conv_im2col(x: number, g: number, cols: number, ld: number): void;
-  conv_col2im(cols: number, g: number, x: number, ld: number): void;
-  conv_gather(src: number, dst: number, N: number, O: number, L: number, n0: number, n1: number): void;
-  conv_scatter(src: number, dst: number, N: number, O: number, L: number, bias: number, n0: number, n1: number): void;
   /** conv-image.wat: forward / input gradient of images [n0, n1), GEMM scratch last (see there). */
   conv_forward_images(...args: number[]): void;
   conv_input_images(...args: number[]): void;
