@@ -6,7 +6,7 @@
 import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dBackward, conv2dForward } from './conv.js';
 import { wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
-import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, TMP_OFFSET, WasmKernels } from './instance.js';
+import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, TMP_OFFSET, WasmKernels, writeGeometry } from './instance.js';
 import { KernelPool, getNumThreads, getWorkerHost, runJobsHere, type Job, type Progress } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
 
@@ -129,22 +129,24 @@ export class WasmBackend implements Backend {
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
     const acc = accumulate ? 1 : 0;
-    if (T === 1) {
+    // operands that are not resident (and C when accumulating) go into linear memory
+    const copyIn = (): void => {
       const heap = k.heapF32;
       if (rA < 0) heap.set(part(A, aOff, M * K), pA >> 2);
       if (rB < 0) heap.set(part(B, bOff, K * N), pB >> 2);
       if (accumulate) heap.set(part(C, cOff, M * N), pC >> 2);
+    };
+    if (T === 1) {
+      copyIn();
+      const heap = k.heapF32;
       k.exports.gemm(ta, tb, M, N, K, pA, pB, pC, acc, 0, M, 0, N, scratch, scratch + PACK_A_BYTES, TMP_OFFSET, 0, 0);
       C.set(heap.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
       return;
     }
     const plan = gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc, scratch, q);
     if (!k.ensure(q + plan.prepackBytes)) throw new RangeError(`gemm: ${M}×${K}·${K}×${N} exceeds the WebAssembly memory limit; use setBackend('portable')`);
-    const copyIn = (): void => {
-      const heap = k.heapF32;
-      if (rA < 0) heap.set(part(A, aOff, M * K), pA >> 2);
-      if (rB < 0) heap.set(part(B, bOff, K * N), pB >> 2);
-      if (accumulate) heap.set(part(C, cOff, M * N), pC >> 2);
+    const prepare = (): void => {
+      copyIn();
       plan.prepack(k.exports);
     };
     // each job covers C's rows [j[11], j[12]) × columns [j[13], j[14]); the operands are copied in
@@ -157,7 +159,7 @@ export class WasmBackend implements Backend {
       if (c0 === 0 && c1 === N) C.set(heap.subarray(h + r0 * N, h + r1 * N), cOff + r0 * N);
       else for (let r = r0; r < r1; r++) C.set(heap.subarray(h + r * N + c0, h + r * N + c1), cOff + r * N + c0);
     };
-    this.runJobs(plan.jobs, T, copyIn, copyOut);
+    this.runJobs(plan.jobs, T, prepare, copyOut);
   }
 
   /** Zero-filled storage for a layer's weights inside linear memory, read there without copies. */
@@ -185,14 +187,6 @@ export class WasmBackend implements Backend {
     return wasmSgdStep(this.kernels, w, g, lr, sign, wd);
   }
 
-  private geometry(g: ConvGeometry): void {
-    const i = this.kernels.heapI32;
-    const o = GEOM_OFFSET >> 2;
-    i[o] = g.C; i[o + 1] = g.H; i[o + 2] = g.W; i[o + 3] = g.kH; i[o + 4] = g.kW;
-    i[o + 5] = g.strideH; i[o + 6] = g.strideW; i[o + 7] = g.padH; i[o + 8] = g.padW;
-    i[o + 9] = g.dilH; i[o + 10] = g.dilW; i[o + 11] = g.outH; i[o + 12] = g.outW;
-  }
-
   im2col(x: Float32Array, xOff: number, g: ConvGeometry, cols: Float32Array, colOff: number): void {
     const k = this.kernels;
     const nx = g.C * g.H * g.W;
@@ -201,7 +195,7 @@ export class WasmBackend implements Backend {
     const pc = px + align(nx * 4);
     if (!k.ensure(pc + nc * 4)) throw new RangeError('im2col: input exceeds the WebAssembly memory limit');
     k.heapF32.set(x.subarray(xOff, xOff + nx), px >> 2);
-    this.geometry(g);
+    writeGeometry(k, g);
     k.exports.im2col(px, GEOM_OFFSET, pc);
     cols.set(k.heapF32.subarray(pc >> 2, (pc >> 2) + nc), colOff);
   }
@@ -216,7 +210,7 @@ export class WasmBackend implements Backend {
     const heap = k.heapF32;
     heap.set(x.subarray(xOff, xOff + nx), px >> 2);
     heap.set(cols.subarray(colOff, colOff + nc), pc >> 2);
-    this.geometry(g);
+    writeGeometry(k, g);
     k.exports.col2im(pc, GEOM_OFFSET, px);
     x.set(k.heapF32.subarray(px >> 2, (px >> 2) + nx), xOff);
   }

@@ -18,7 +18,7 @@
  */
 import type { Conv2dGeometry } from '../backend.js';
 import type { WasmBackend } from './backend.js';
-import { GEOM_OFFSET, PACK_BYTES, TMP_OFFSET } from './instance.js';
+import { GEOM_OFFSET, PACK_BYTES, TMP_OFFSET, writeGeometry } from './instance.js';
 import { MAX_JOBS, type Job } from './pool.js';
 import { JOB_FORWARD_IMAGES, JOB_INPUT_IMAGES, JOB_WEIGHT_IMAGES } from './worker-source.js';
 
@@ -52,14 +52,6 @@ function dims(g: Conv2dGeometry): Dims {
 /** Images per chunk: as many as fit in CHUNK_FLOATS given `perImage` floats each (at least 1). */
 function chunkOf(g: Conv2dGeometry, perImage: number): number {
   return Math.max(1, Math.min(g.N, Math.floor(CHUNK_FLOATS / Math.max(1, perImage))));
-}
-
-function writeGeometry(be: WasmBackend, g: Conv2dGeometry): void {
-  const i = be.kernels.heapI32;
-  const o = GEOM_OFFSET >> 2;
-  i[o] = g.C; i[o + 1] = g.H; i[o + 2] = g.W; i[o + 3] = g.kH; i[o + 4] = g.kW;
-  i[o + 5] = g.strideH; i[o + 6] = g.strideW; i[o + 7] = g.padH; i[o + 8] = g.padW;
-  i[o + 9] = g.dilH; i[o + 10] = g.dilW; i[o + 11] = g.outH; i[o + 12] = g.outW;
 }
 
 /** Bump allocator over linear memory from the end of T threads' packing scratch. */
@@ -159,7 +151,7 @@ export function conv2dForward(
   const k = be.kernels;
   const pw = inMemory(be, w, g.O * Kg, pw0!);
   const pb = bias !== null ? inMemory(be, bias, g.O, pb0!) : 0;
-  writeGeometry(be, g);
+  writeGeometry(be.kernels, g);
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);
     k.heapF32.set(x.subarray(n0 * img, (n0 + nb) * img), px! >> 2);
@@ -202,7 +194,7 @@ export function conv2dBackward(
   const k = be.kernels;
   const pw = dx !== null ? inMemory(be, w!, W, pw0!) : 0;
   if (db !== null) k.heapF32.fill(0, pdb! >> 2, (pdb! >> 2) + 2 * g.O);
-  writeGeometry(be, g);
+  writeGeometry(be.kernels, g);
   let used = 0;
   for (let n0 = 0; n0 < g.N; n0 += cb) {
     const nb = Math.min(cb, g.N - n0);

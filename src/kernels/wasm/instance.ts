@@ -18,6 +18,7 @@
  *                        (PACK_BYTES each), then the operands of the call
  */
 import { WASM_MAX_PAGES, WASM_PLAIN, WASM_PLAIN_FMA, WASM_SHARED, WASM_SHARED_FMA } from './module.generated.js';
+import type { ConvGeometry } from '../backend.js';
 import { ResidentHeap } from './resident.js';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 
@@ -56,6 +57,15 @@ export interface KernelExports {
   sum_arrays(src: number, k: number, len: number, dst: number): void;
   /** acc[o] (f64) += Σ over N images and L pixels of src[N,O,L], summed as ops' biasGradData. */
   conv_bias_grad(src: number, N: number, O: number, L: number, acc: number): void;
+}
+
+/** Write a convolution's geometry (13 i32, the layout conv.wat and im2col.wat read) at GEOM_OFFSET. */
+export function writeGeometry(k: WasmKernels, g: ConvGeometry): void {
+  const i = k.heapI32;
+  const o = GEOM_OFFSET >> 2;
+  i[o] = g.C; i[o + 1] = g.H; i[o + 2] = g.W; i[o + 3] = g.kH; i[o + 4] = g.kW;
+  i[o + 5] = g.strideH; i[o + 6] = g.strideW; i[o + 7] = g.padH; i[o + 8] = g.padW;
+  i[o + 9] = g.dilH; i[o + 10] = g.dilW; i[o + 11] = g.outH; i[o + 12] = g.outW;
 }
 
 /** `wasm-feature-detect`'s SIMD probe: (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt). */
