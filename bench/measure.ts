@@ -19,6 +19,11 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** Options for a configuration whose step takes long (portable and TF.js cpu on the wide MLP): fewer repetitions. */
+export function slowOptions(slow: boolean): MeasureOptions {
+  return slow ? { warmup: 1, minReps: QUICK ? 2 : 4, minTimeMs: 0 } : {};
+}
+
 /** Median milliseconds per call of a synchronous function. */
 export function measureSync(fn: () => void, o: MeasureOptions = {}): number {
   const warmup = o.warmup ?? (QUICK ? 2 : 5);

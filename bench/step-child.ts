@@ -6,7 +6,7 @@
  * the others (as the PyTorch columns run in a Python process of their own).
  */
 import { VARIANTS } from './gradlab.js';
-import { QUICK, measureSync, setQuick } from './measure.js';
+import { measureSync, setQuick, slowOptions } from './measure.js';
 import { STEP_CASES, glStep } from './models.js';
 
 setQuick(process.argv.includes('--quick'));
@@ -17,7 +17,7 @@ try {
   await v.setup();
   const step = glStep(c);
   const slow = v.name.includes('portable') && c.width === 512;
-  const ms = measureSync(step, slow ? { warmup: 1, minReps: QUICK ? 2 : 4, minTimeMs: 0 } : {});
+  const ms = measureSync(step, slowOptions(slow));
   console.log(JSON.stringify({ ms }));
 } catch (e) {
   console.log(JSON.stringify({ error: (e as Error).message }));

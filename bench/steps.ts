@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { VARIANTS } from './gradlab.js';
-import { QUICK, measureSync } from './measure.js';
+import { QUICK, measureSync, slowOptions } from './measure.js';
 import { STEP_CASES, tfStep } from './models.js';
 import type { Row } from './table.js';
 import type { TfHandle } from './tfjs.js';
@@ -23,8 +23,6 @@ function measureInChild(variant: number, kase: number): { ms?: number; error?: s
   }
 }
 
-/** Fewer repetitions where one step takes long (portable and TF.js cpu on the wide MLP). */
-const opts = (slow: boolean) => (slow ? { warmup: 1, minReps: QUICK ? 2 : 4, minTimeMs: 0 } : {});
 
 export async function benchSteps(tf: TfHandle | null): Promise<Row[]> {
   const rows: Row[] = [];
@@ -43,7 +41,7 @@ export async function benchSteps(tf: TfHandle | null): Promise<Row[]> {
         try {
           const step = tfStep(tf.tf, c);
           // TF.js cpu needs seconds per CNN step: fewer repetitions there
-          const o = b === 'cpu' && c.kind === 'cnn' ? { warmup: 1, minReps: QUICK ? 1 : 3, minTimeMs: 0 } : opts(b === 'cpu' && c.width === 512);
+          const o = b === 'cpu' && c.kind === 'cnn' ? { warmup: 1, minReps: QUICK ? 1 : 3, minTimeMs: 0 } : slowOptions(b === 'cpu' && c.width === 512);
           const ms = measureSync(step, o);
           rows.push({ section: SECTION, workload: c.name, impl: `TF.js ${b}`, value: ms, unit: 'ms' });
         } catch (e) {
