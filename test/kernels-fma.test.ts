@@ -2,17 +2,20 @@
  * The two builds of the wasm kernels: with fused multiply-add (relaxed SIMD) and without. Both
  * must compute every GEMM variant to float32 accuracy against a float64 reference, differ from
  * each other only by rounding, and stay bit-identical for any thread count. Also covers the
- * build's `f32x4.madd` expansion and the Node corner that enables relaxed SIMD on Node 20.
+ * build's `f32x4.madd` expansion, its table of v128 constants, and the Node corner that enables
+ * relaxed SIMD on Node 20.
  */
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript build script without declarations
-import { expandMadd } from '../scripts/build-wasm.mjs';
+import { CONST_TABLE_OFFSET, expandMadd, tableConstants } from '../scripts/build-wasm.mjs';
 import { WasmBackend } from '../src/kernels/wasm/backend.js';
 import { WasmKernels, relaxedSimdSupported } from '../src/kernels/wasm/instance.js';
 import { enableNodeWasmFeatures } from '../src/node/wasm-features.js';
 import { uniformArray } from './helpers.js';
 
 const expand = expandMadd as (text: string, fma: boolean) => string;
+const table = tableConstants as (text: string) => { text: string; table: Uint8Array };
+const TABLE = CONST_TABLE_OFFSET as number;
 
 describe('f32x4.madd expansion', () => {
   it('expands to relaxed_madd or to add(mul(a, b), c), operands kept whole', () => {
@@ -33,6 +36,33 @@ describe('f32x4.madd expansion', () => {
   it('rejects a use without exactly three operands', () => {
     expect(() => expand('(f32x4.madd (a) (b))', true)).toThrow(/expected three operands|expected '\)'/);
     expect(() => expand('(f32x4.madd a b c d)', true)).toThrow(/expected '\)' after three operands/);
+  });
+});
+
+describe('v128 constant table', () => {
+  it('moves constants into the table, one entry per distinct value, with their exact bytes', () => {
+    const src =
+      '(f32x4.mul (v128.const f32x4 0x1.8p+23 0x1.8p+23 0x1.8p+23 0x1.8p+23) (v128.const f32x4 -0x1.bd0106p-13 0.5 2 9.5))\n' +
+      '(f32x4.add (v128.const f32x4 0x1.8p+23 0x1.8p+23 0x1.8p+23 0x1.8p+23) (v128.const i32x4 0x80000000 -1 7 0))\n' +
+      '(f64x2.sub (v128.const f64x2 1 -0.25) (v128.const i64x2 -1 3))';
+    const { text, table: bytes } = table(src);
+    expect(text).toBe(
+      `(f32x4.mul (v128.load (i32.const ${TABLE})) (v128.load (i32.const ${TABLE + 16})))\n` +
+        `(f32x4.add (v128.load (i32.const ${TABLE})) (v128.load (i32.const ${TABLE + 32})))\n` +
+        `(f64x2.sub (v128.load (i32.const ${TABLE + 48})) (v128.load (i32.const ${TABLE + 64})))`,
+    );
+    expect(bytes.length).toBe(80);
+    const f32 = new Float32Array(bytes.buffer, 0, 8);
+    expect(Array.from(f32.subarray(0, 4))).toEqual([12582912, 12582912, 12582912, 12582912]);
+    expect(Array.from(f32.subarray(4, 8))).toEqual([Math.fround(-0x1bd0106 / 2 ** 37), 0.5, 2, 9.5]);
+    expect(Array.from(new Uint32Array(bytes.buffer, 32, 4))).toEqual([0x80000000, 0xffffffff, 7, 0]);
+    expect(Array.from(new Float64Array(bytes.buffer, 48, 2))).toEqual([1, -0.25]);
+    expect(Array.from(new BigUint64Array(bytes.buffer, 64, 2))).toEqual([2n ** 64n - 1n, 3n]);
+  });
+
+  it('keeps all-zero and all-ones constants inline (one instruction either way)', () => {
+    const src = '(v128.const i64x2 0 0) (v128.const f32x4 0 0 0 0) (v128.const i32x4 -1 -1 -1 -1)';
+    expect(table(src)).toEqual({ text: src, table: new Uint8Array(0) });
   });
 });
 

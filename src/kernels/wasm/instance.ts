@@ -13,11 +13,14 @@
  *   [0, 16 KiB)          control block of the worker pool (Int32 words)
  *   [16 KiB, 17 KiB)     conv geometry for im2col/col2im (13 i32)
  *   [32 KiB, 40 KiB)     per-thread 128-byte edge-tile scratch
+ *   [60 KiB, 64 KiB)     the kernels' v128 constants (a data segment: scripts/build-wasm.mjs)
  *   [64 KiB, R)          resident blocks: layer weights kept in linear memory (resident.ts)
  *   [R, …)               per-call scratch (`scratchBase`): per-thread packing scratch
  *                        (PACK_BYTES each), then the operands of the call
  */
-import { WASM_MAX_PAGES, WASM_PLAIN, WASM_PLAIN_FMA, WASM_SHARED, WASM_SHARED_FMA } from './module.generated.js';
+import {
+  WASM_CONST_TABLE_BYTES, WASM_CONST_TABLE_OFFSET, WASM_MAX_PAGES, WASM_PLAIN, WASM_PLAIN_FMA, WASM_SHARED, WASM_SHARED_FMA,
+} from './module.generated.js';
 import type { ConvGeometry } from '../backend.js';
 import { ResidentHeap } from './resident.js';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
@@ -34,6 +37,9 @@ export const NC = 2048;
 export const PACK_A_BYTES = MC * KC * 4;
 export const PACK_BYTES = PACK_A_BYTES + KC * NC * 4;
 export const MAX_THREADS = 64;
+/** The constant table must lie after the last thread's edge tile and before the packing scratch. */
+if (WASM_CONST_TABLE_OFFSET < TMP_OFFSET + 128 * MAX_THREADS || WASM_CONST_TABLE_OFFSET + WASM_CONST_TABLE_BYTES > PACK_OFFSET)
+  throw new Error('wasm kernels: the constant table overlaps the edge tiles or the packing scratch (scripts/build-wasm.mjs)');
 /** Most bytes of resident weights by default (the memory's maximum is 2 GiB). */
 export const RESIDENT_LIMIT = 512 * 1024 * 1024;
 const PAGE = 65536;
