@@ -255,3 +255,69 @@ describe.runIf(wasm !== null)('ops use the kernels with the JavaScript loops as 
     expectSameBits(w, ref);
   });
 });
+
+describe.runIf(wasm !== null && wasm.kernels.shared)('elementwise kernels split over the worker pool', () => {
+  const b = wasm!;
+  afterEach(() => {
+    gl.setNumThreads(2);
+  });
+
+  /** Run f on 1, 2 and 3 threads (the pool ready for each) and return the three results. */
+  async function onThreads(f: () => Float32Array): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (const t of [1, 2, 3]) {
+      gl.setNumThreads(t);
+      expect(await gl.initThreads()).toBe(t);
+      expect(b.elementwiseThreads(200_003, 16384)).toBe(t);
+      out.push(f());
+    }
+    return out;
+  }
+
+  it('tanh and its backward give the same bits on any thread count, offsets, tails and NaN kept', async () => {
+    const n = 200_003; // not a multiple of 4 or 16: the last range has a tail
+    const x = rnd(n + 7, 21, 6);
+    x[5] = NaN;
+    x[n] = -0;
+    const [y1, y2, y3] = await onThreads(() => {
+      const y = new Float32Array(n + 9).fill(7);
+      expect(b.tanh!(x, 3, y, 2, n)).toBe(true);
+      return y;
+    });
+    expectSameBits(y2!, y1!);
+    expectSameBits(y3!, y1!);
+    // exactly [2, 2 + n) written
+    expect([y1![0], y1![1], y1![n + 2], y1![n + 8]]).toEqual([7, 7, 7, 7]);
+    for (let i = 0; i < n; i += 997) expect(ulps(y1![2 + i]!, Math.fround(Math.tanh(x[3 + i]!)))).toBeLessThanOrEqual(1);
+
+    const g = rnd(n, 22);
+    const yy = rnd(n, 23);
+    const [d1, d2, d3] = await onThreads(() => {
+      const d = new Float32Array(n);
+      expect(b.tanhBackward!(g, yy, d, n)).toBe(true);
+      return d;
+    });
+    expectSameBits(d1!, jsTanhBackward(g, yy, n));
+    expectSameBits(d2!, d1!);
+    expectSameBits(d3!, d1!);
+  });
+
+  it('the SGD update gives the JavaScript bits on any thread count, resident or not, with and without weight decay', async () => {
+    const n = 300_001;
+    const w0 = rnd(n, 24);
+    const g = rnd(n, 25);
+    for (const [lr, sign, wd] of [[0.01, 1, 0], [0.1, -1, 0.05]] as const) {
+      const ref = w0.slice();
+      jsSgd(ref, g, lr, sign, wd);
+      for (const resident of [false, true]) {
+        const results = await onThreads(() => {
+          const w = resident ? b.allocPersistent(n)! : new Float32Array(n);
+          w.set(w0);
+          expect(b.sgdStep!(w, g, lr, sign, wd)).toBe(true);
+          return w.slice();
+        });
+        for (const r of results) expectSameBits(r, ref);
+      }
+    }
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dBackward, conv2dForward } from './conv.js';
-import { wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward } from './elementwise.js';
+import { wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward, type JobRunner } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, TMP_OFFSET, WasmKernels, writeGeometry } from './instance.js';
 import { KernelPool, getNumThreads, getWorkerHost, runJobsHere, type Job, type Progress } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
@@ -19,7 +19,7 @@ const align = (n: number): number => (n + 63) & ~63;
 const part = (a: Float32Array, off: number, n: number): Float32Array =>
   off === 0 && a.length === n ? a : a.subarray(off, off + n);
 
-export class WasmBackend implements Backend {
+export class WasmBackend implements Backend, JobRunner {
   readonly name = 'wasm';
   readonly kernels: WasmKernels;
   private pool: KernelPool | null = null;
@@ -51,12 +51,20 @@ export class WasmBackend implements Backend {
   private threadsFor(M: number, N: number, K: number): number {
     const want = getNumThreads();
     if (want <= 1 || M * N * K < THREAD_MIN_WORK || !this.threadable) return 1;
-    const tiles = Math.max(Math.ceil(M / MR), Math.ceil(N / NR));
-    const cap = Math.min(want, tiles);
+    return this.poolThreads(Math.min(want, Math.max(Math.ceil(M / MR), Math.ceil(N / NR))));
+  }
+
+  /** This thread and the ready workers, `cap` at most (the pool starts growing towards it). */
+  private poolThreads(cap: number): number {
     if (cap <= 1) return 1;
     this.pool ??= new KernelPool(this.kernels);
     this.pool.grow(cap - 1);
     return 1 + this.pool.ready(cap - 1);
+  }
+
+  /** Threads for n elements of an elementwise kernel, each taking at least `perThread` (elementwise.ts). */
+  elementwiseThreads(n: number, perThread: number): number {
+    return this.threadable ? this.poolThreads(Math.min(getNumThreads(), Math.floor(n / perThread))) : 1;
   }
 
   /** Threads for an M×N×K product on operands already in linear memory (fused kernels: conv.ts). */
@@ -168,11 +176,11 @@ export class WasmBackend implements Backend {
   }
 
   tanh(x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean {
-    return wasmTanh(this.kernels, x, xOff, out, outOff, n);
+    return wasmTanh(this.kernels, this, x, xOff, out, outOff, n);
   }
 
   tanhBackward(g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
-    return wasmTanhBackward(this.kernels, g, y, out, n);
+    return wasmTanhBackward(this.kernels, this, g, y, out, n);
   }
 
   relu(x: Float32Array, out: Float32Array, n: number): boolean {
@@ -184,7 +192,7 @@ export class WasmBackend implements Backend {
   }
 
   sgdStep(w: Float32Array, g: Float32Array, lr: number, sign: number, wd: number): boolean {
-    return wasmSgdStep(this.kernels, w, g, lr, sign, wd);
+    return wasmSgdStep(this.kernels, this, w, g, lr, sign, wd);
   }
 
   im2col(x: Float32Array, xOff: number, g: ConvGeometry, cols: Float32Array, colOff: number): void {

@@ -77,7 +77,7 @@
   ;; exactly as the JavaScript loops do (identical bits):
   ;;   $wd == 0:  w = w - $s*g           ($s = lr*sign; (-lr)*g == lr*(-g) exactly)
   ;;   else:      w = w - $lr*($sign*g + $wd*w)
-  (func (export "sgd") (param $w i32) (param $g i32) (param $n i32) (param $lr f64) (param $sign f64) (param $wd f64)
+  (func $sgd (export "sgd") (param $w i32) (param $g i32) (param $n i32) (param $lr f64) (param $sign f64) (param $wd f64)
     (local $end i32) (local $wv v128) (local $gv v128) (local $wl v128) (local $wh v128)
     (local $lo v128) (local $hi v128) (local $s v128) (local $l v128) (local $d v128)
     (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
@@ -122,6 +122,11 @@
           (local.set $w (i32.add (local.get $w) (i32.const 16)))
           (local.set $g (i32.add (local.get $g) (i32.const 16)))
           (br $L))))))
+
+  ;; The same update with lr, sign and wd read as three f64 at $p (a pool job passes only i32s).
+  (func (export "sgd_at") (param $w i32) (param $g i32) (param $n i32) (param $p i32)
+    (call $sgd (local.get $w) (local.get $g) (local.get $n)
+      (f64.load (local.get $p)) (f64.load offset=8 (local.get $p)) (f64.load offset=16 (local.get $p))))
 
   ;; y = max(x, 0) for n floats ($y may equal $x): lanes with x > 0 or x NaN keep x's bits, every
   ;; other lane (negatives, -0, +0) becomes +0, the JavaScript loop's result bit for bit.

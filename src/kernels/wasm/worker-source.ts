@@ -26,7 +26,8 @@
  * slot i is t = i + 1) packs at scratch + t·PACK_BYTES and scratch + t·PACK_BYTES + PACK_A_BYTES
  * and uses the 128-byte edge tile at TMP_OFFSET + 128·t. (`gemm` takes 18 parameters: a16, a17
  * are its pre-packed qA, qB; the conv-image.wat kernels take 16 and find their per-thread work
- * area from the edge tile's address.) Each taker sets the job's DONE word once it has finished,
+ * area from the edge tile's address; the elementwise kernels take their 3 or 4 and ignore the
+ * rest.) Each taker sets the job's DONE word once it has finished,
  * so the calling thread can use finished results while others still compute.
  */
 export const FINISHED_WORD = 0;
@@ -41,11 +42,17 @@ export const JOB_BASE = SLOT_BASE + MAX_SLOTS * SLOT_WORDS;
 export const JOB_WORDS = 20;
 
 /** The exports a job may run, by kind. */
-export const JOB_KERNELS = ['gemm', 'conv_forward_images', 'conv_input_images', 'conv_weight_images'] as const;
+export const JOB_KERNELS = [
+  'gemm', 'conv_forward_images', 'conv_input_images', 'conv_weight_images', 'tanh', 'tanhBackward', 'sgd_at',
+] as const;
 export const JOB_GEMM = 0;
 export const JOB_FORWARD_IMAGES = 1;
 export const JOB_INPUT_IMAGES = 2;
 export const JOB_WEIGHT_IMAGES = 3;
+/** Elementwise kernels on a range of elements (elementwise.ts); they ignore the arguments after their own. */
+export const JOB_TANH = 4;
+export const JOB_TANH_BACKWARD = 5;
+export const JOB_SGD = 6;
 
 /**
  * Plain JavaScript on purpose (not a stringified TS function): compilers, minifiers and test
