@@ -8,7 +8,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machine, wasmKernelsNote } from './env.js';
 import { benchGemm } from './gemm.js';
-import { setQuick, QUICK } from './measure.js';
+import { setQuick, steadiness, QUICK } from './measure.js';
 import { benchSteps } from './steps.js';
 import { renderMarkdown, renderText, type Row } from './table.js';
 import { loadTf } from './tfjs.js';
@@ -22,6 +22,7 @@ const want = (s: string): boolean => !only || only.includes(s);
 
 const rows: Row[] = [];
 const loadBefore = process.getBuiltinModule('node:os').loadavg()[0]!;
+const steadyBefore = steadiness();
 const notes: string[] = [];
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -55,6 +56,10 @@ if (want('torch')) {
   if (t.note) notes.push(t.note);
 }
 
+const steadyAfter = steadiness();
+const steady = (s: { fastest: number; slowest: number }): string =>
+  `${s.fastest.toFixed(2)}–${s.slowest.toFixed(2)} ms (×${(s.slowest / s.fastest).toFixed(2)})`;
+
 const text = renderText(rows, 'best');
 console.log(text);
 for (const n of notes) console.log(`note: ${n}`);
@@ -68,7 +73,8 @@ const md = [
   `- Machine: ${m.cpu}, ${m.cores} cores; Node ${m.node}; 1-min load average ${loadBefore.toFixed(1)} at start, ${process.getBuiltinModule('node:os').loadavg()[0]!.toFixed(1)} at end (above ~0.5 other processes shared the cores and all figures are pessimistic; compare within a run)`,
   `- gradlab wasm kernels: ${wasmKernelsNote()}`,
   `- TensorFlow.js: ${tf ? `${tf.version} (${tf.backends.join(', ')})` : 'not available'}; PyTorch: ${torchVersion ?? 'not run'}`,
-  `- Figures: median over repetitions after warm-up${QUICK ? ' (quick run: few repetitions)' : ''}. GEMM in GFLOP/s (higher is better), steps in ms (lower is better).`,
+  `- Steadiness of the cores: a fixed arithmetic loop took ${steady(steadyBefore)} per call across 12 blocks at the start, ${steady(steadyAfter)} at the end (one speed would give ×1.0x).`,
+  `- Figures: after warm-up, repetitions run in ${QUICK ? 2 : 5} blocks with pauses between them, and each figure is the lowest block median${QUICK ? ' (quick run: few repetitions)' : ''}: this machine's cores change speed for seconds at a time (the steadiness line), so a single median depends on when a configuration ran. Every library is timed by the same rule (bench/measure.ts, bench/torch_bench.py); the medians over all repetitions are in the last table. GEMM in GFLOP/s (higher is better), steps in ms (lower is better).`,
   '- ×peer columns: speed-up of the fastest gradlab configuration for that line over that peer (> 1: gradlab is faster).',
   '- A training step is zero-grad, forward, softmax cross-entropy, backward and a plain SGD update. Each gradlab step configuration is measured in a fresh process (bench/step-child.ts), as PyTorch runs in its own; TF.js runs in this one.',
   '',

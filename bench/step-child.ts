@@ -1,7 +1,7 @@
 /**
  * One gradlab training-step measurement in a process of its own (run by steps.ts):
  *   tsx bench/step-child.ts <variant index> <case index> [--quick]
- * prints {"ms": median} or {"error": message} as one JSON line. A fresh process per
+ * prints {"best": ms, "median": ms} (measure.ts) or {"error": message} as one JSON line. A fresh process per
  * configuration keeps each measurement free of the garbage-collector heap and JIT state left by
  * the others (as the PyTorch columns run in a Python process of their own).
  */
@@ -17,8 +17,7 @@ try {
   await v.setup();
   const step = glStep(c);
   const slow = v.name.includes('portable') && c.width === 512;
-  const ms = measureSync(step, slowOptions(slow));
-  console.log(JSON.stringify({ ms }));
+  console.log(JSON.stringify(measureSync(step, slowOptions(slow))));
 } catch (e) {
   console.log(JSON.stringify({ error: (e as Error).message }));
 }

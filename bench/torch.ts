@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CORES } from './gradlab.js';
 import { QUICK } from './measure.js';
+import type { Timing } from './measure.js';
+import { SECTION as STEPS, SECTION_MEDIAN as STEPS_MEDIAN } from './steps.js';
 import type { Row } from './table.js';
 
 export interface TorchResult {
@@ -25,13 +27,16 @@ export function benchTorch(): TorchResult {
   const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
     torch: string;
     blas: string;
-    runs: Record<string, { gemm: Record<string, number>; steps: Record<string, number> }>;
+    runs: Record<string, { gemm: Record<string, number>; steps: Record<string, Timing> }>;
   };
   const rows: Row[] = [];
   for (const [t, run] of Object.entries(res.runs)) {
     const impl = `PyTorch·${t}`;
     for (const [w, v] of Object.entries(run.gemm)) rows.push({ section: 'GEMM (GFLOP/s)', workload: w, impl, value: v, unit: 'GFLOP/s' });
-    for (const [w, v] of Object.entries(run.steps)) rows.push({ section: 'Training step (ms)', workload: w, impl, value: v, unit: 'ms' });
+    for (const [w, v] of Object.entries(run.steps)) {
+      rows.push({ section: STEPS, workload: w, impl, value: v.best, unit: 'ms' });
+      rows.push({ section: STEPS_MEDIAN, workload: w, impl, value: v.median, unit: 'ms' });
+    }
   }
   return { rows, version: `${res.torch}${res.blas ? ` (${res.blas})` : ''}`, note: null };
 }
