@@ -11,6 +11,21 @@ const direct = (a: ArrayLike<number>) => {
 };
 
 describe('moments', () => {
+  it('agrees with direct float64 sums for every length mod 4 (the fast path keeps four partial sums)', () => {
+    const g = new Generator(12);
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 1003]) {
+      const x = randn([n], { generator: g }).data.map((v) => v + 3);
+      if (n > 4) x[n - 1] = 0;
+      const m = moments(x);
+      const d = direct(x);
+      expect(m.mean).toBeCloseTo(d.mean, 12);
+      expect(m.variance).toBeCloseTo(d.variance, 12);
+      expect(m.norm).toBeCloseTo(d.norm, 10);
+      expect([m.min, m.max]).toEqual([d.min, d.max]);
+      expect(m.zeros).toBe(Array.from(x).filter((v) => v === 0).length / n);
+    }
+  });
+
   it('match a direct float64 computation', () => {
     const x = randn([37, 11], { generator: new Generator(3) });
     const m = moments(x);
@@ -116,6 +131,27 @@ describe('histogram', () => {
     expect(h.counts).toEqual(want);
     expect([h.under, h.over]).toEqual([under, over]);
     expect(h.counts.reduce((a, b) => a + b, 0) + under + over).toBe(5000);
+  });
+
+  it('matches direct binning for every length mod 4, with NaN, ±Inf and outliers anywhere', () => {
+    const g = new Generator(11);
+    for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 9, 1001]) {
+      const x = randn([n], { generator: g }).data;
+      // runs in one bin (the interleaved counters' case), non-finite values and outliers
+      for (let i = 0; i < n; i++) if (i % 7 < 3) x[i] = 0.01;
+      for (let i = 2; i < n; i += 5) x[i] = [NaN, Infinity, -Infinity, 5, -5][i % 5]!;
+      const h = histogram(x, { bins: 8, range: [-2, 2] });
+      const want = new Array(8).fill(0);
+      let under = 0;
+      let over = 0;
+      for (const v of x) {
+        if (Number.isNaN(v) || !Number.isFinite(v)) continue;
+        if (v < -2) under++;
+        else if (v > 2) over++;
+        else want[Math.min(7, Math.floor((v + 2) * 2))]++;
+      }
+      expect({ n, counts: h.counts, under: h.under, over: h.over }).toEqual({ n, counts: want, under, over });
+    }
   });
 
   it('handles a constant tensor and refuses bad options', () => {
