@@ -125,7 +125,8 @@ function unfold(x: Float32Array, g: ConvGeo, kg: ConvGeometry, n0: number, nb: n
 /** y[N,O,OH,OW] = conv(x, w) (+ bias), raw data. */
 export function convForwardData(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeo): Float32Array {
   const be = backend();
-  const out = takeStorage(g.N * g.O * g.OH * g.OW);
+  // every path writes every element (the fused kernel, or the GEMMs per group): no zeroing
+  const out = takeStorage(g.N * g.O * g.OH * g.OW, false);
   if (out.length === 0) return out;
   if (be.conv2dForward && fusable(g)) {
     be.conv2dForward(x, w, bias, batchGeo(g), out);
@@ -167,10 +168,12 @@ function gatherDy(dy: Float32Array, g: ConvGeo, n0: number, nb: number, buf: Flo
 export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo): Float32Array {
   const be = backend();
   const img = g.C * g.H * g.W;
-  const dx = takeStorage(g.N * img);
+  const fused = be.conv2dInputGrad !== undefined && fusable(g);
+  // the fused kernel writes every element; the GEMM path adds columns into zeros
+  const dx = takeStorage(g.N * img, !fused || g.OH * g.OW === 0);
   if (dx.length === 0 || g.OH * g.OW === 0) return dx;
-  if (be.conv2dInputGrad && fusable(g)) {
-    be.conv2dInputGrad(dy, w, batchGeo(g), dx);
+  if (fused) {
+    be.conv2dInputGrad!(dy, w, batchGeo(g), dx);
     return dx;
   }
   const { kg, L, K, Kg, Og, cb, cols: dcols, work, rows: dY } = plan(g);
@@ -235,7 +238,7 @@ export function convOp(x: Tensor, w: Tensor, b: Tensor | null, geo: ConvGeo): Te
     const nx = geo.N * geo.C * geo.H * geo.W;
     if (x.requiresGrad && w.requiresGrad && be.conv2dBackward && fusable(geo) && nx > 0) {
       // both from one backend call (one copy of dy, one pass of the work queue)
-      const dx = takeStorage(nx);
+      const dx = takeStorage(nx, false); // written whole by the fused kernel
       const dw = new Float32Array((geo.O * geo.C * geo.kH * geo.kW) / geo.groups);
       be.conv2dBackward(g.data, x.data, w.data, batchGeo(geo), dx, dw, db);
       gx = convInputGrad(g, w, geo, dx);
