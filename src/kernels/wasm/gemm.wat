@@ -71,21 +71,30 @@
             (br_if $G (i32.lt_u (local.get $g) (local.get $width))))
           (local.set $p (i32.add (local.get $p) (i32.const 4)))
           (br $L)))))
-    ;; general (and the tail of the transposing path): element by element
+    ;; general (and the tail of the transposing path): element by element. A partial strip
+    ;; (valid < width: the last panel of an edge, such as the 1 of 9 columns in a 3×3 kernel's
+    ;; weight gradient) is zeroed with vector stores first and only its valid lanes are copied.
+    (if (i32.lt_u (local.get $valid) (local.get $width))
+      (then
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $p) (local.get $width)) (i32.const 2))))
+        (local.set $g (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $kc) (local.get $width)) (i32.const 2))))
+        (block $zd (loop $Z
+          (br_if $zd (i32.ge_u (local.get $d) (local.get $g)))
+          (v128.store (local.get $d) (v128.const i32x4 0 0 0 0))
+          (local.set $d (i32.add (local.get $d) (i32.const 16)))
+          (br $Z)))))
     (block $done (loop $L
       (br_if $done (i32.ge_u (local.get $p) (local.get $kc)))
       (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $p) (local.get $width)) (i32.const 2))))
       (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $p) (local.get $sk)) (i32.const 2))))
       (local.set $l (i32.const 0))
-      (loop $C
-        (f32.store (local.get $d)
-          (if (result f32) (i32.lt_u (local.get $l) (local.get $valid))
-            (then (f32.load (local.get $s)))
-            (else (f32.const 0))))
+      (block $cd (loop $C
+        (br_if $cd (i32.ge_u (local.get $l) (local.get $valid)))
+        (f32.store (local.get $d) (f32.load (local.get $s)))
         (local.set $s (i32.add (local.get $s) (local.get $sl4)))
         (local.set $d (i32.add (local.get $d) (i32.const 4)))
         (local.set $l (i32.add (local.get $l) (i32.const 1)))
-        (br_if $C (i32.lt_u (local.get $l) (local.get $width))))
+        (br $C)))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $L))))
 
