@@ -7,7 +7,7 @@
 
   ;; x[C,H,W] at $x -> columns [0, outH*outW) of cols[C*kH*kW, ld] at $cols
   (func $conv_im2col (param $x i32) (param $g i32) (param $cols i32) (param $ld i32)
-    (local $skip i32) (local $va i32) (local $fast i32)
+    (local $skip i32) (local $va i32) (local $fast i32) (local $lim i32)
     (local $C i32) (local $H i32) (local $W i32) (local $kH i32) (local $kW i32)
     (local $sH i32) (local $sW i32) (local $pH i32) (local $pW i32) (local $dH i32) (local $dW i32)
     (local $oH i32) (local $oW i32)
@@ -49,6 +49,7 @@
             (then (local.set $hi (i32.add (i32.div_s (i32.sub (i32.sub (local.get $W) (i32.const 1)) (local.get $iw)) (local.get $sW)) (i32.const 1)))))
           (if (i32.gt_s (local.get $hi) (local.get $oW)) (then (local.set $hi (local.get $oW))))
           (if (i32.lt_s (local.get $hi) (local.get $lo)) (then (local.set $hi (local.get $lo))))
+          (local.set $lim (select (local.get $hi) (i32.sub (local.get $hi) (i32.const 3)) (i32.eqz (local.get $skip))))
           (if (i32.and (local.get $fast) (i32.lt_u (i32.add (local.get $iw) (local.get $W)) (i32.shl (local.get $W) (i32.const 1))))
             (then
               ;; stride 1, output as wide as the input, -W < iw < W: the whole row at once
@@ -75,10 +76,17 @@
                       (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2))) (f32.const 0))
                       (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
                       (br $Z1)))
+                    ;; strides 1 and 2 go four at a time while ow < $lim. For one image's columns
+                    ;; (ld = outH*outW) $lim = hi: the last vector may write up to 3 floats after hi,
+                    ;; which the zeros after hi or the next row (written later, at higher addresses;
+                    ;; after the last row, the caller's work area) overwrite, and read up to 8 floats
+                    ;; past the row (the layout keeps memory after every operand); no scalar tail.
+                    ;; With several images per row (ld > outH*outW) the bytes after hi may belong to
+                    ;; an image already written: $lim = hi - 3 keeps every vector inside [lo, hi)
                     (if (i32.eq (local.get $sW) (i32.const 1))
                       (then
-                        ;; contiguous source: four at a time
-                        (block $vd (loop $VL (br_if $vd (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) (local.get $hi)))
+                        ;; contiguous source
+                        (block $vd (loop $VL (br_if $vd (i32.ge_s (local.get $ow) (local.get $lim)))
                           (v128.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2)))
                             (v128.load (i32.add (local.get $xr) (i32.shl (i32.add (local.get $ow) (local.get $iw)) (i32.const 2)))))
                           (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
@@ -87,13 +95,14 @@
                       (then
                         ;; stride 2: the even lanes of two loads (the second may read one float past
                         ;; the row; the layout keeps memory after every operand)
-                        (block $ud (loop $UL (br_if $ud (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) (local.get $hi)))
+                        (block $ud (loop $UL (br_if $ud (i32.ge_s (local.get $ow) (local.get $lim)))
                           (local.set $va (i32.add (local.get $xr) (i32.shl (i32.add (i32.shl (local.get $ow) (i32.const 1)) (local.get $iw)) (i32.const 2))))
                           (v128.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2)))
                             (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
                               (v128.load (local.get $va)) (v128.load offset=16 (local.get $va))))
                           (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
                           (br $UL)))))
+                    (if (i32.gt_s (local.get $ow) (local.get $hi)) (then (local.set $ow (local.get $hi))))
                     (block $wd (loop $WL (br_if $wd (i32.ge_s (local.get $ow) (local.get $hi)))
                       (f32.store (i32.add (local.get $o) (i32.shl (local.get $ow) (i32.const 2)))
                         (f32.load (i32.add (local.get $xr)
