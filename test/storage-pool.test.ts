@@ -5,7 +5,7 @@
  * later ops reuse memory; training with and without the pool must give the same bits.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Tensor, autograd, manualSeed, nn, optim, randn, tanh, relu, mul, sum, add } from '../src/index.js';
+import { Tensor, autograd, matmul, manualSeed, nn, optim, randn, tanh, relu, mul, sigmoid, sum, add } from '../src/index.js';
 import { MIN_FLOATS, giveStorage, pooledStorageBytes, setStoragePool, takeStorage } from '../src/tensor/storage-pool.js';
 
 afterEach(() => void setStoragePool(true));
@@ -68,9 +68,63 @@ describe('the engine recycles dead gradients only', () => {
   it('gives back intermediate gradients of a chain', () => {
     setStoragePool(true);
     const x = big();
-    sum(tanh(tanh(tanh(x)))).backward();
+    const w = randn([128, 128]);
+    // matmul's input gradient is a new array each time; the one it was computed from goes back
+    sum(matmul(tanh(matmul(tanh(x), w)), w)).backward();
     expect(pooledStorageBytes()).toBeGreaterThan(0);
     expect(x.grad!.data.length).toBe(64 * 128);
+  });
+
+  /** x.grad of f by backward(), and the same gradient by autograd.grad (which never writes over a gradient). */
+  function bothWays(x0: Tensor, f: (x: Tensor) => Tensor): [Float32Array, Float32Array] {
+    const x = x0.clone().requiresGrad_();
+    sum(f(x)).backward();
+    const x2 = x0.clone().requiresGrad_();
+    const [ref] = autograd.grad(sum(f(x2)), x2);
+    return [x.grad!.data, ref!.data];
+  }
+
+  it('lets elementwise backwards write over a gradient nothing else sees, with the same bits', () => {
+    setStoragePool(true);
+    manualSeed(3);
+    const w = randn([128, 128]);
+    // tanh, relu and sigmoid backwards each take the gradient flowing in as their output
+    setStoragePool(false);
+    setStoragePool(true);
+    const x = randn([64, 128]);
+    const f = (t: Tensor): Tensor => matmul(sigmoid(relu(tanh(tanh(matmul(t, w))))), w);
+    const [got, want] = bothWays(x, f);
+    expect(got).toEqual(want);
+    // backward() alone: one buffer flows through the four elementwise backwards and goes back to
+    // the pool after the first matmul's (each allocating its own would leave the pool empty)
+    setStoragePool(false);
+    setStoragePool(true);
+    sum(f(x.clone().requiresGrad_())).backward();
+    expect(pooledStorageBytes()).toBe(64 * 128 * 4);
+    scribble();
+    expect(got).toEqual(want);
+  });
+
+  it('does not write over a gradient that two consumers share or that is kept', () => {
+    setStoragePool(true);
+    manualSeed(4);
+    const x0 = randn([64, 128]);
+    // add's backward hands the same gradient to both branches: neither may overwrite it
+    const [got, want] = bothWays(x0, (x) => {
+      const a = tanh(tanh(x));
+      return add(relu(a), tanh(a));
+    });
+    expect(got).toEqual(want);
+    // a retained gradient is neither overwritten by the rule below it nor recycled
+    const x = x0.clone().requiresGrad_();
+    const h = tanh(x);
+    h.retainGrad();
+    sum(tanh(tanh(h))).backward();
+    const h2 = tanh(x0.clone().requiresGrad_());
+    const [hRef] = autograd.grad(sum(tanh(tanh(h2))), h2);
+    expect(h.grad!.data).toEqual(hRef!.data);
+    scribble();
+    expect(h.grad!.data).toEqual(hRef!.data);
   });
 
   it('leaves a retained gradient, a hooked one and a leaf gradient intact while memory is reused', () => {

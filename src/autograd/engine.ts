@@ -98,8 +98,10 @@ function run(
   // out once): once it has been used it goes back to the pool for the next op's output. Not when
   // recording the pass (createGraph), nor in grad() (it returns gradients), nor after a hook.
   const epoch = newStorageEpoch();
+  const ownsAlone = (g: Tensor): boolean =>
+    !createGraph && capture === null && handed.get(g.data.buffer) === 1 && bornIn(g.data, epoch);
   const recycle = (g: Tensor): void => {
-    if (createGraph || capture !== null || handed.get(g.data.buffer) !== 1 || !bornIn(g.data, epoch)) return;
+    if (!ownsAlone(g)) return;
     handed.delete(g.data.buffer);
     giveStorage(g.data);
   };
@@ -147,7 +149,11 @@ function run(
       const node = t.gradFn as Node | null;
       if (node === null) continue;
       const hooked = mayKeep(t);
-      const inGrads = node.apply(g);
+      // g is dead after the rule unless t keeps it (retainGrad), a hook saw it, or the rule may
+      // keep it; when the pass alone owns it, the rule may also write its result over it
+      const dead = node.pure && !hooked && !t._retainsGrad;
+      const consumable = dead && ownsAlone(g);
+      const inGrads = node.apply(g, consumable);
       const inputs = node.inputs;
       for (let i = 0; i < inputs.length; i++) {
         const x = inputs[i]!;
@@ -160,9 +166,11 @@ function run(
           );
         accumulate(x, gi);
       }
-      // g is dead unless t keeps it (retainGrad), a hook saw it, or the rule may keep it; a rule
-      // that passed it on (or a view of it) raised its count above one
-      if (node.pure && !hooked && !t._retainsGrad) recycle(g);
+      // a dead g goes back to the pool, unless the rule passed it on (or a view of it), which
+      // raised its count above one; a rule that wrote its result over a consumable g passed the
+      // storage on to that result, which now holds it alone
+      if (consumable && inGrads.some((r) => r?.data.buffer === g.data.buffer)) handed.set(g.data.buffer, 1);
+      else if (dead) recycle(g);
       if (!retainGraph) node.free();
     }
   };

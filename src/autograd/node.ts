@@ -6,8 +6,12 @@ import { isGradEnabled } from './grad-mode.js';
  * A backward rule: given the gradient of the loss with respect to an op's output, return the
  * gradient with respect to each input, in order (null for an input that needs none). Rules are
  * written with tensor ops, so they are themselves differentiable (createGraph).
+ *
+ * `consumable` is true when the engine owns `gradOutput`'s storage alone and drops it after the
+ * rule (see autograd/engine.ts): the rule may then write its result over that storage and return
+ * a tensor on it, which saves an allocation (elementwise backwards such as ReLU's and tanh's).
  */
-export type BackwardRule = (gradOutput: Tensor) => readonly (Tensor | null)[];
+export type BackwardRule = (gradOutput: Tensor, consumable?: boolean) => readonly (Tensor | null)[];
 
 /** One recorded operation: its output's gradFn. */
 export class Node implements GradFn {
@@ -31,14 +35,14 @@ export class Node implements GradFn {
     return this.rule === null;
   }
 
-  apply(gradOutput: Tensor): readonly (Tensor | null)[] {
+  apply(gradOutput: Tensor, consumable = false): readonly (Tensor | null)[] {
     if (this.rule === null)
       throw new AutogradError(
         'backward',
         `trying to backward through the graph a second time (through ${this.name}): its saved tensors were freed ` +
           `after the first backward(); pass { retainGraph: true } to the first backward() if you need to go through it twice`,
       );
-    return this.rule(gradOutput);
+    return this.rule(gradOutput, consumable);
   }
 
   /** Drop the saved tensors (closure) after a backward pass without retainGraph. */

@@ -79,12 +79,23 @@ export function tanh(a: TensorLike): Tensor {
   const s = x.data;
   const d = y.data;
   if (!backend().tanh?.(s, 0, d, 0, d.length)) tanhKernel(s, 0, d, 0, d.length);
-  return record(y, 'tanh', [x], (g) => [tanhBackward(g, y)]);
+  return record(y, 'tanh', [x], (g, consumable) => [tanhBackward(g, y, consumable)]);
 }
 
-/** g·(1 − y²) where y = tanh(x), in one pass (PyTorch: `tanh_backward`). */
-export function tanhBackward(g: Tensor, y: Tensor): Tensor {
-  const out = alloc(y);
+/**
+ * The output of an elementwise backward: over g's own storage when the engine says g is
+ * consumable (dead after this rule: autograd/node.ts), else recycled or new storage.
+ */
+function backwardOut(g: Tensor, y: Tensor, inPlace: boolean): Tensor {
+  return inPlace ? new Tensor(g.data, y.shape) : alloc(y);
+}
+
+/**
+ * g·(1 − y²) where y = tanh(x), in one pass (PyTorch: `tanh_backward`); written over g's storage
+ * when `inPlace` (only for a gradient nothing else can see).
+ */
+export function tanhBackward(g: Tensor, y: Tensor, inPlace = false): Tensor {
+  const out = backwardOut(g, y, inPlace);
   const gd = g.data;
   const yd = y.data;
   const d = out.data;
@@ -112,12 +123,12 @@ export function sigmoid(a: TensorLike): Tensor {
       d[i] = e / (1 + e);
     }
   }
-  return record(y, 'sigmoid', [x], (g) => [sigmoidBackward(g, y)]);
+  return record(y, 'sigmoid', [x], (g, consumable) => [sigmoidBackward(g, y, consumable)]);
 }
 
-/** g·y·(1 − y) where y = sigmoid(x), in one pass (PyTorch: `sigmoid_backward`). */
-export function sigmoidBackward(g: Tensor, y: Tensor): Tensor {
-  const out = alloc(y);
+/** g·y·(1 − y) where y = sigmoid(x), in one pass (PyTorch: `sigmoid_backward`); over g's storage when `inPlace`. */
+export function sigmoidBackward(g: Tensor, y: Tensor, inPlace = false): Tensor {
+  const out = backwardOut(g, y, inPlace);
   const gd = g.data;
   const yd = y.data;
   const d = out.data;
@@ -172,15 +183,15 @@ export function relu(a: TensorLike): Tensor {
   const x = asTensor(a, 'relu');
   const y = alloc(x);
   if (!backend().relu?.(x.data, y.data, y.data.length)) reluKernel(x.data, y.data);
-  return record(y, 'relu', [x], (g) => [reluBackward(g, y)]);
+  return record(y, 'relu', [x], (g, consumable) => [reluBackward(g, y, consumable)]);
 }
 
 /**
  * g where y > 0, else 0, in one pass (PyTorch: `threshold_backward(g, y, 0)`, which lets the
- * gradient through where y is NaN).
+ * gradient through where y is NaN); over g's storage when `inPlace`.
  */
-export function reluBackward(g: Tensor, y: Tensor): Tensor {
-  const out = alloc(y);
+export function reluBackward(g: Tensor, y: Tensor, inPlace = false): Tensor {
+  const out = backwardOut(g, y, inPlace);
   if (!backend().reluBackward?.(g.data, y.data, out.data, out.data.length)) reluBackwardKernel(g.data, y.data, out.data);
   return record(out, 'reluBackward', [g, y], (gg) => [g.requiresGrad ? reluBackward(gg, y) : null, null]);
 }
