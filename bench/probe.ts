@@ -39,10 +39,14 @@ const med = (xs: number[]): number => {
 };
 
 /**
- * The machine is shared and noisy, so configurations are interleaved in chunks of 10 steps and
- * compared through medians per kind of step: plain steps, the probe's unrecorded steps, its
- * recorded steps and its Jacobian steps. The amortized overhead weighs each kind by how often
- * it occurs (every = 10, jacobian.every = 100 by default).
+ * The machine is shared and noisy, so configurations are interleaved step by step and each kind
+ * of probed step is compared with the plain step next to it: the default probe's unrecorded
+ * steps, its recorded steps, and Jacobian steps. Those come from a second probe that runs its
+ * Jacobian estimate every 10th step instead of every 100th (a Jacobian step costs the same
+ * whatever the period), so that its median has as many samples as the others. Every probe is
+ * warmed up (its first recorded and Jacobian steps compile their code) before timing. The
+ * amortized overhead weighs each kind by how often the default probe runs it (every = 10,
+ * jacobian.every = 100).
  */
 export async function benchProbe(): Promise<Row[]> {
   const variant = [...VARIANTS].reverse().find((v) => v.available)!;
@@ -51,25 +55,36 @@ export async function benchProbe(): Promise<Row[]> {
   const steps = QUICK ? 100 : 300;
   const plain = setup(null);
   const probed = setup({});
+  const jacobian = setup({ every: 10, jacobian: { every: 10 } });
+  // warm-up: the probes' call counts below continue from here (11 calls: recorded at 0 and 10)
+  const WARM = 11;
   for (let i = 0; i < 3; i++) plain();
+  for (let i = 0; i < WARM; i++) {
+    probed();
+    jacobian();
+  }
   const t = { plain: [] as number[], other: [] as number[], rec: [] as number[], jac: [] as number[] };
-  for (let s = 0; s < steps; s += 10) {
-    for (let k = 0; k < 10; k++) {
-      const t0 = performance.now();
-      plain();
-      t.plain.push(performance.now() - t0);
-    }
-    for (let k = s; k < s + 10; k++) {
-      const t0 = performance.now();
-      probed();
-      const dt = performance.now() - t0;
-      (k % 100 === 0 ? t.jac : k % 10 === 0 ? t.rec : t.other).push(dt);
-    }
+  const time = (f: () => void): number => {
+    const t0 = performance.now();
+    f();
+    return performance.now() - t0;
+  };
+  // one step of each in turn (starting with a different one each round), and every probed step
+  // compared with the plain step of its own round: the pairs share this machine's speed of the
+  // moment, so the medians of the differences are steadier than differences of medians
+  for (let k = WARM; k < WARM + steps; k++) {
+    const dt = [0, 0, 0];
+    const fs = [plain, probed, jacobian];
+    for (let c = 0; c < 3; c++) dt[(k + c) % 3] = time(fs[(k + c) % 3]!);
+    t.plain.push(dt[0]!);
+    // the default probe records every 10th call and adds its Jacobian estimate every 100th
+    if (k % 100 !== 0) (k % 10 === 0 ? t.rec : t.other).push(dt[1]! - dt[0]!);
+    if (k % 10 === 0) t.jac.push(dt[2]! - dt[0]!);
   }
   const p = med(t.plain);
-  const other = med(t.other) - p;
-  const rec = med(t.rec) - p;
-  const jac = med(t.jac) - p;
+  const other = med(t.other);
+  const rec = med(t.rec);
+  const jac = med(t.jac);
   const amortized = 0.9 * other + (0.1 - 0.01) * rec + 0.01 * jac;
   return [
     { section: SECTION, workload: 'step without probe (ms, median)', impl, value: p, unit: 'ms' },

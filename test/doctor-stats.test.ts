@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, Tensor, ValueError, randn, tensor } from '../src/tensor/index.js';
-import { histogram, l2norm, moments, quantileSorted, quantiles, countNonFinite } from '../src/diagnostics/stats.js';
+import { histogram, l2norm, moments, quantileSorted, quantiles, countNonFinite, sortFinite32 } from '../src/diagnostics/stats.js';
 import { deadUnitShare, duplicateRows, saturationShare } from '../src/diagnostics/unit-stats.js';
 
 const direct = (a: ArrayLike<number>) => {
@@ -105,6 +105,28 @@ describe('quantiles', () => {
     expect(() => quantiles(tensor([1]), { levels: [99] })).toThrow(/fractions/);
     expect(() => quantiles(tensor([1]), { levels: [] })).toThrow(ValueError);
     expect(() => quantiles(tensor([1]), { maxExact: 0 })).toThrow(ValueError);
+  });
+});
+
+describe('sortFinite32', () => {
+  it('orders finite float32 values exactly as TypedArray#sort, −0 before +0, every magnitude', () => {
+    const g = new Generator(13);
+    for (const n of [0, 1, 5, 63, 64, 65, 1000, 8192]) {
+      const a = randn([n], { generator: g }).data;
+      for (let i = 0; i < n; i++) a[i] = a[i]! * 10 ** ((i % 13) - 6);
+      if (n > 10) {
+        a[1] = -0;
+        a[2] = 0;
+        a[3] = -3.4028234663852886e38;
+        a[4] = 3.4028234663852886e38;
+        a[5] = 1e-45;
+        a[6] = -1e-45;
+        a[7] = a[8]!;
+      }
+      const want = a.slice().sort();
+      sortFinite32(a);
+      expect(a.every((v, i) => Object.is(v, want[i]))).toBe(true);
+    }
   });
 });
 
