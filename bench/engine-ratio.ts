@@ -31,8 +31,8 @@ export async function benchEngineRatio(tf: TfHandle | null): Promise<Row[]> {
     const a: number[] = [];
     const b: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      a.push(measureSync(ours, { warmup: 0, blocks: 1, minReps: reps, minTimeMs: 0 }).median);
-      b.push(measureSync(theirs, { warmup: 0, blocks: 1, minReps: reps, minTimeMs: 0 }).median);
+      a.push(measureSync(ours, { warmup: 0, warmupMs: 0, blocks: 1, minReps: reps, minTimeMs: 0 }).median);
+      b.push(measureSync(theirs, { warmup: 0, warmupMs: 0, blocks: 1, minReps: reps, minTimeMs: 0 }).median);
     }
     rows.push(
       { section: SECTION, workload: c.name, impl: 'gradlab portable', value: median(a), unit: 'ms' },

@@ -7,12 +7,13 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machine, wasmKernelsNote } from './env.js';
-import { benchGemm } from './gemm.js';
-import { setQuick, steadiness, QUICK } from './measure.js';
-import { benchSteps } from './steps.js';
+import { gemmRound, gemmRows } from './gemm.js';
+import { VARIANTS } from './gradlab.js';
+import { Blocks, rounds, setQuick, steadiness, QUICK } from './measure.js';
+import { stepsRound, stepsRows } from './steps.js';
 import { renderMarkdown, renderText, type Row } from './table.js';
 import { loadTf } from './tfjs.js';
-import { benchTorch } from './torch.js';
+import { TORCH_THREADS, torchImpl, torchRound, type TorchState } from './torch.js';
 import { benchProbe } from './probe.js';
 import { benchEngineRatio } from './engine-ratio.js';
 
@@ -29,14 +30,33 @@ const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const tf = await loadTf();
 if (!tf) notes.push('TF.js could not be loaded; its columns are empty.');
 
-if (want('gemm')) {
-  log('GEMM …');
-  rows.push(...(await benchGemm(tf)));
+// GEMM, training steps and PyTorch in rounds: every configuration times one block per round, so
+// that its blocks are spread over the whole run (measure.ts)
+const blocks = new Blocks();
+const torch: TorchState = { version: null, note: want('torch') ? null : 'PyTorch not run (--only)' };
+const R = rounds();
+for (let r = 0; r < R; r++) {
+  if (want('gemm')) {
+    log(`round ${r + 1}/${R}: GEMM …`);
+    await gemmRound(r, blocks, tf);
+  }
+  if (want('steps')) {
+    log(`round ${r + 1}/${R}: training steps …`);
+    await stepsRound(r, blocks, tf);
+  }
+  if (want('torch')) {
+    log(`round ${r + 1}/${R}: PyTorch …`);
+    torchRound(blocks, torch);
+  }
 }
-if (want('steps')) {
-  log('training steps …');
-  rows.push(...(await benchSteps(tf)));
-}
+const impls = [
+  ...VARIANTS.filter((v) => v.available).map((v) => v.name),
+  ...(tf ? tf.backends.map((b) => `TF.js ${b}`) : []),
+  ...TORCH_THREADS.map(torchImpl),
+];
+rows.push(...gemmRows(blocks, impls), ...stepsRows(blocks, impls));
+if (want('torch') && torch.note) notes.push(torch.note);
+const torchVersion = torch.version;
 
 if (want('engine')) {
   log('portable engine vs TF.js cpu …');
@@ -45,15 +65,6 @@ if (want('engine')) {
 if (want('probe')) {
   log('probe overhead …');
   rows.push(...(await benchProbe()));
-}
-
-let torchVersion: string | null = null;
-if (want('torch')) {
-  log('PyTorch …');
-  const t = benchTorch();
-  rows.push(...t.rows);
-  torchVersion = t.version;
-  if (t.note) notes.push(t.note);
 }
 
 const steadyAfter = steadiness();
@@ -74,7 +85,7 @@ const md = [
   `- gradlab wasm kernels: ${wasmKernelsNote()}`,
   `- TensorFlow.js: ${tf ? `${tf.version} (${tf.backends.join(', ')})` : 'not available'}; PyTorch: ${torchVersion ?? 'not run'}`,
   `- Steadiness of the cores: a fixed arithmetic loop took ${steady(steadyBefore)} per call across 12 blocks at the start, ${steady(steadyAfter)} at the end (one speed would give ×1.0x).`,
-  `- Figures: after warm-up, repetitions run in ${QUICK ? 2 : 5} blocks with pauses between them, and each figure is the lowest block median${QUICK ? ' (quick run: few repetitions)' : ''}: this machine's cores change speed for seconds at a time (the steadiness line), so a single median depends on when a configuration ran. Every library is timed by the same rule (bench/measure.ts, bench/torch_bench.py); the medians over all repetitions are in the last table. GEMM in GFLOP/s (higher is better), steps in ms (lower is better).`,
+  `- Figures: the run goes in ${rounds()} rounds, and every round times one block of repetitions (at least ${QUICK ? '3 calls and 0.1 s' : '5 calls and 0.3 s'}) of every configuration, gradlab, TF.js and PyTorch alike, after a warm-up; each figure is the lowest of its block medians${QUICK ? ' (quick run: few repetitions)' : ''}. This machine's cores change speed for seconds to minutes at a time (the steadiness line), so a configuration timed in one stretch would get the speed of that moment; with a block in every round each one meets the fast and the slow stretches alike (bench/measure.ts). Configurations that take seconds per call run in the first rounds only. The medians over all repetitions are in the table after the steps. GEMM in GFLOP/s (higher is better), steps in ms (lower is better).`,
   '- ×peer columns: speed-up of the fastest gradlab configuration for that line over that peer (> 1: gradlab is faster).',
   '- A training step is zero-grad, forward, softmax cross-entropy, backward and a plain SGD update. Each gradlab step configuration is measured in a fresh process (bench/step-child.ts), as PyTorch runs in its own; TF.js runs in this one.',
   '',

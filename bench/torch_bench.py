@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """PyTorch side of `npm run bench`: the same workloads, printed as one JSON object on stdout.
 
-Usage: torch_bench.py [--quick] [--threads N ...]
-Per-call ms after warm-up, timed as bench/measure.ts does: a few blocks of repetitions with a
-short pause between them; "best" is the lowest block median (GEMM GFLOP/s are computed from it),
-"median" the median of all repetitions. Threads set with torch.set_num_threads (OMP/MKL/OpenBLAS).
+Usage: torch_bench.py [--quick] [--blocks N] [--threads N ...]
+Per-call ms after warm-up, timed as bench/measure.ts does: N blocks (default 1) of repetitions,
+each at least 5 calls and 0.3 s, with a short pause between blocks. The bench runs this script
+once per round, so PyTorch's blocks are spread over the run like every other configuration's;
+bench/torch.ts takes the lowest block median. Threads set with torch.set_num_threads
+(OMP/MKL/OpenBLAS).
 """
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -28,18 +29,18 @@ def arg_list(flag):
 
 
 PAUSE = 0.15
+BLOCKS = (arg_list("--blocks") or [1])[0]
 
 
-def measure(fn, warmup=None, blocks=None, min_reps=None, min_time=None, max_reps=2000):
-    """{"best": lowest block median, "median": median of all repetitions}, in ms per call."""
+def measure(fn, warmup=None, min_reps=None, min_time=None, max_reps=2000):
+    """Blocks of per-call times in ms: [[t, ...], ...]."""
     warmup = warmup if warmup is not None else (2 if QUICK else 5)
-    blocks = blocks if blocks is not None else (2 if QUICK else 5)
     min_reps = min_reps if min_reps is not None else (3 if QUICK else 5)
     min_time = min_time if min_time is not None else (0.1 if QUICK else 0.3)
     for _ in range(warmup):
         fn()
     runs = []
-    for b in range(blocks):
+    for b in range(BLOCKS):
         if b > 0:
             time.sleep(PAUSE)
         ts = []
@@ -47,12 +48,9 @@ def measure(fn, warmup=None, blocks=None, min_reps=None, min_time=None, max_reps
         while len(ts) < max_reps and (len(ts) < min_reps or time.perf_counter() - t0 < min_time):
             t = time.perf_counter()
             fn()
-            ts.append(time.perf_counter() - t)
+            ts.append((time.perf_counter() - t) * 1000.0)
         runs.append(ts)
-    return {
-        "best": min(statistics.median(ts) for ts in runs) * 1000.0,
-        "median": statistics.median([t for ts in runs for t in ts]) * 1000.0,
-    }
+    return runs
 
 
 GEMM_CASES = [
@@ -75,8 +73,7 @@ def bench_gemm():
         b = torch.rand(N, K) if tb else torch.rand(K, N)
         aa = a.t() if ta else a
         bb = b.t() if tb else b
-        ms = measure(lambda: torch.mm(aa, bb))["best"]
-        out[name] = 2 * M * N * K / (ms * 1e6)
+        out[name] = measure(lambda: torch.mm(aa, bb))
     return out
 
 
