@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, Module, Tensor, ValueError, crossEntropy, manualSeed, nn, optim, randint, randn, tensor, type Parameter } from '../src/index.js';
 import { Probe } from '../src/diagnostics/probe.js';
-import { histogram, moments, quantiles } from '../src/diagnostics/stats.js';
+import { histogram } from '../src/diagnostics/histogram.js';
+import { quantiles } from '../src/diagnostics/quantiles.js';
+import { moments } from '../src/diagnostics/stats.js';
 import { RunRecordWriter, readRunRecord } from '../src/diagnostics/record/index.js';
 
 /** Linear → Tanh → Linear → ReLU → Linear, seeded. */

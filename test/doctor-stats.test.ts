@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, Tensor, ValueError, randn, tensor } from '../src/tensor/index.js';
-import { histogram, l2norm, moments, quantileSorted, quantiles, countNonFinite, sortFinite32 } from '../src/diagnostics/stats.js';
+import { histogram } from '../src/diagnostics/histogram.js';
+import { quantileSorted, quantiles, sortFinite32 } from '../src/diagnostics/quantiles.js';
+import { l2norm, moments, countNonFinite } from '../src/diagnostics/stats.js';
 import { deadUnitShare, duplicateRows, saturationShare } from '../src/diagnostics/unit-stats.js';
 
 const direct = (a: ArrayLike<number>) => {

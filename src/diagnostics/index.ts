@@ -12,5 +12,7 @@ export { explain, LANGS, type Lang } from './explain/index.js';
 export { layerKind, DEFAULT_KINDS } from './layer-kind.js';
 export { jacobianMsv } from './jacobian.js';
 export * from './stats.js';
+export * from './quantiles.js';
+export * from './histogram.js';
 export { saturationShare, deadUnitShare, duplicateRows, DEFAULT_SATURATION, type SaturationThresholds, type DuplicateUnits } from './unit-stats.js';
 export * from './record/index.js';

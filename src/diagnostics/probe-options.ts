@@ -2,7 +2,7 @@ import { ValueError } from '../tensor/errors.js';
 import type { Module } from '../nn/module.js';
 import { DEFAULT_KINDS } from './layer-kind.js';
 import { LAYER_KINDS, type LayerKind, type StepRecord } from './record/types.js';
-import { DEFAULT_QUANTILES } from './stats.js';
+import { DEFAULT_QUANTILES } from './quantiles.js';
 import { DEFAULT_SATURATION, type SaturationThresholds } from './unit-stats.js';
 
 export interface ProbeOptions {
@@ -23,7 +23,7 @@ export interface ProbeOptions {
   histogramRange?: 'adaptive' | readonly [number, number];
   /** Quantile levels of activations, or false. Default 1, 5, 25, 50, 75, 95, 99 %. */
   quantiles?: readonly number[] | false;
-  /** Quantiles are exact up to this many values and sampled above (see stats.ts). Default 4096. */
+  /** Quantiles are exact up to this many values and sampled above (see quantiles.ts). Default 4096. */
   quantileSample?: number;
   /** Saturation thresholds. Default tanh 0.97, sigmoid 0.97 (i.e. outside [0.03, 0.97]). */
   saturation?: SaturationThresholds;

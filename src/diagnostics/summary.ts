@@ -1,8 +1,10 @@
-/** One tensor's summary as the probe records it (statistics from stats.ts). */
+/** One tensor's summary as the probe records it (statistics from stats.ts, quantiles.ts, histogram.ts). */
 import type { Generator } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorSummary } from './record/types.js';
-import { histogram, moments, quantiles, type Moments } from './stats.js';
+import { histogram } from './histogram.js';
+import { quantiles } from './quantiles.js';
+import { moments, type Moments } from './stats.js';
 
 export interface SummaryOptions {
   /** Quantile levels, or false for none. */

@@ -47,7 +47,7 @@ export interface HistogramSummary {
   over: number;
 }
 
-/** Statistics of one tensor (see stats.ts for the definitions). */
+/** Statistics of one tensor (see stats.ts, quantiles.ts and histogram.ts for the definitions). */
 export interface TensorSummary {
   count: number;
   finite: number;
