@@ -128,14 +128,7 @@ export function measureSync(fn: () => void, o: MeasureOptions = {}): Timing {
   const blocks: number[][] = [];
   for (let b = 0; b < p.blocks; b++) {
     if (b > 0) Atomics.wait(sleeper, 0, 0, PAUSE_MS);
-    const ts: number[] = [];
-    const t0 = performance.now();
-    while (ts.length < p.maxReps && (ts.length < p.minReps || performance.now() - t0 < p.minTime)) {
-      const t = performance.now();
-      fn();
-      ts.push(performance.now() - t);
-    }
-    blocks.push(ts);
+    blocks.push(timeBlock(fn, o));
   }
   return summary(blocks);
 }
