@@ -5,7 +5,7 @@
  */
 import type { Backend, Conv2dGeometry, ConvGeometry } from '../backend.js';
 import { conv2dBackward, conv2dForward } from './conv.js';
-import { wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward, type JobRunner } from './elementwise.js';
+import { part, wasmRelu, wasmReluBackward, wasmSgdStep, wasmTanh, wasmTanhBackward, type JobRunner } from './elementwise.js';
 import { GEOM_OFFSET, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, TMP_OFFSET, WasmKernels, writeGeometry } from './instance.js';
 import { KernelPool, getNumThreads, getWorkerHost, runJobsHere, type Job, type Progress } from './pool.js';
 import { MR, NR, gemmJobs } from './gemm-jobs.js';
@@ -14,10 +14,6 @@ import { MR, NR, gemmJobs } from './gemm-jobs.js';
 export const THREAD_MIN_WORK = 1 << 21;
 
 const align = (n: number): number => (n + 63) & ~63;
-
-/** a[off..off+n) without a new view when that is all of a. */
-const part = (a: Float32Array, off: number, n: number): Float32Array =>
-  off === 0 && a.length === n ? a : a.subarray(off, off + n);
 
 export class WasmBackend implements Backend, JobRunner {
   readonly name = 'wasm';

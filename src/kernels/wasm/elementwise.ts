@@ -90,7 +90,7 @@ function ranges(n: number, T: number): [number, number][] {
 }
 
 /** a[off..off+n) without a new view when that is all of a. */
-const part = (a: Float32Array, off: number, n: number): Float32Array =>
+export const part = (a: Float32Array, off: number, n: number): Float32Array =>
   off === 0 && a.length === n ? a : a.subarray(off, off + n);
 
 /** Copy heap floats [at + lo, at + lo + m) to out[outOff + lo …). */
