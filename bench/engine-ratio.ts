@@ -5,7 +5,7 @@
  * minutes) cannot favour either side; the figure is the median over rounds.
  */
 import * as gl from '../src/index.js';
-import { QUICK, median, measureSync } from './measure.js';
+import { QUICK, median, timeBlock } from './measure.js';
 import { STEP_CASES, glStep, tfStep } from './models.js';
 import type { Row } from './table.js';
 import type { TfHandle } from './tfjs.js';
@@ -31,8 +31,8 @@ export async function benchEngineRatio(tf: TfHandle | null): Promise<Row[]> {
     const a: number[] = [];
     const b: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      a.push(measureSync(ours, { warmup: 0, warmupMs: 0, blocks: 1, minReps: reps, minTimeMs: 0 }).median);
-      b.push(measureSync(theirs, { warmup: 0, warmupMs: 0, blocks: 1, minReps: reps, minTimeMs: 0 }).median);
+      a.push(median(timeBlock(ours, { minReps: reps, minTimeMs: 0 })));
+      b.push(median(timeBlock(theirs, { minReps: reps, minTimeMs: 0 })));
     }
     rows.push(
       { section: SECTION, workload: c.name, impl: 'gradlab portable', value: median(a), unit: 'ms' },

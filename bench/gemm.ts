@@ -1,7 +1,7 @@
 /** GEMM throughput: square sizes and the GEMMs of the MLP steps (forward, input grad, weight grad). */
 import * as gl from '../src/index.js';
 import { VARIANTS } from './gradlab.js';
-import { QUICK, rounds, timeBlock, warmUp, type Blocks, type MeasureOptions } from './measure.js';
+import { QUICK, inRound, timeBlock, warmUp, type Blocks, type MeasureOptions } from './measure.js';
 import type { Row } from './table.js';
 import type { TfHandle } from './tfjs.js';
 
@@ -50,7 +50,7 @@ function operandsOf(c: GemmCase): { A: Float32Array; B: Float32Array; C: Float32
 /** Time one block of every configuration (round r of the run; round 0 also warms each up). */
 export async function gemmRound(r: number, acc: Blocks, tf: TfHandle | null): Promise<void> {
   const run = (k: string, fn: () => void, o: MeasureOptions): void => {
-    if (r >= (o.blocks ?? rounds())) return;
+    if (!inRound(r, o)) return;
     if (r === 0) warmUp(fn, o);
     acc.add(k, timeBlock(fn, o));
   };

@@ -16,7 +16,7 @@ export interface MeasureOptions {
   warmup?: number;
   /** and warm-up time at least (ms): the JIT and WebAssembly tier-up need a moment, not a count */
   warmupMs?: number;
-  /** blocks of repetitions (each gives a median) */
+  /** in how many of the run's rounds the configuration times a block (default: all) */
   blocks?: number;
   /** at least this many timed repetitions per block */
   minReps?: number;
@@ -39,9 +39,6 @@ export function setQuick(q: boolean): void {
   QUICK = q;
 }
 
-/** Pause between blocks (ms), so that they sample different moments. */
-const PAUSE_MS = 150;
-
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -56,7 +53,6 @@ export function slowOptions(slow: boolean): MeasureOptions {
 interface Plan {
   warmup: number;
   warmupMs: number;
-  blocks: number;
   minReps: number;
   minTime: number;
   maxReps: number;
@@ -66,14 +62,13 @@ function plan(o: MeasureOptions): Plan {
   return {
     warmup: o.warmup ?? (QUICK ? 2 : 5),
     warmupMs: o.warmupMs ?? 500,
-    blocks: o.blocks ?? (QUICK ? 2 : 5),
     minReps: o.minReps ?? (QUICK ? 3 : 5),
     minTime: o.minTimeMs ?? (QUICK ? 100 : 300),
     maxReps: o.maxReps ?? 2000,
   };
 }
 
-export function summary(blocks: number[][]): Timing {
+function summary(blocks: number[][]): Timing {
   return { best: Math.min(...blocks.map(median)), median: median(blocks.flat()) };
 }
 
@@ -105,9 +100,6 @@ export class Blocks {
     if (l === undefined) this.m.set(key, (l = []));
     l.push(times);
   }
-  has(key: string): boolean {
-    return this.m.has(key);
-  }
   timing(key: string): Timing | null {
     const l = this.m.get(key);
     return l === undefined || l.length === 0 ? null : summary(l);
@@ -119,19 +111,12 @@ export function rounds(): number {
   return QUICK ? 2 : 5;
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-/** Per-call milliseconds of a synchronous function. */
-export function measureSync(fn: () => void, o: MeasureOptions = {}): Timing {
-  const p = plan(o);
-  warmUp(fn, o);
-  const blocks: number[][] = [];
-  for (let b = 0; b < p.blocks; b++) {
-    if (b > 0) Atomics.wait(sleeper, 0, 0, PAUSE_MS);
-    blocks.push(timeBlock(fn, o));
-  }
-  return summary(blocks);
+/** Whether a configuration with options `o` times a block in round r (slow ones only in the first). */
+export function inRound(r: number, o: MeasureOptions): boolean {
+  return r < (o.blocks ?? rounds());
 }
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * How steady the cores were: a fixed arithmetic loop (about 1 ms) timed in 12 blocks of 40 ms;
@@ -147,17 +132,10 @@ export function steadiness(): { fastest: number; slowest: number } {
     for (let k = 0; k < 64; k++) for (let i = 0; i < a.length; i++) s += a[i]! * a[(i * 7 + k) & 4095]!;
     sink += s;
   };
-  for (let i = 0; i < 20; i++) work();
+  warmUp(work, { warmup: 20, warmupMs: 0 });
   const meds: number[] = [];
   for (let b = 0; b < 12; b++) {
-    const ts: number[] = [];
-    const t0 = performance.now();
-    while (performance.now() - t0 < 40) {
-      const s = performance.now();
-      work();
-      ts.push(performance.now() - s);
-    }
-    meds.push(median(ts));
+    meds.push(median(timeBlock(work, { minReps: 1, minTimeMs: 40 })));
     Atomics.wait(sleeper, 0, 0, 20);
   }
   if (sink === -1) console.log('unreachable: keeps the loop from being optimised away');

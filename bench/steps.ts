@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { VARIANTS } from './gradlab.js';
-import { QUICK, rounds, slowOptions, timeBlock, warmUp, type Blocks, type MeasureOptions } from './measure.js';
+import { QUICK, inRound, slowOptions, timeBlock, warmUp, type Blocks, type MeasureOptions } from './measure.js';
 import { STEP_CASES, tfStep } from './models.js';
 import type { Row } from './table.js';
 import type { TfHandle } from './tfjs.js';
@@ -40,7 +40,7 @@ export async function stepsRound(r: number, acc: Blocks, tf: TfHandle | null): P
     if (!v.available) continue;
     for (const [ci, c] of STEP_CASES.entries()) {
       const k = stepKey(c.name, v.name);
-      if (r >= (slowOptions(v.name.includes('portable') && c.width === 512).blocks ?? rounds()) || errors.has(k)) continue;
+      if (!inRound(r, slowOptions(v.name.includes('portable') && c.width === 512)) || errors.has(k)) continue;
       const b = blockInChild(vi, ci);
       if (b.times) acc.add(k, b.times);
       else errors.set(k, b.error ?? 'no output');
@@ -54,7 +54,7 @@ export async function stepsRound(r: number, acc: Blocks, tf: TfHandle | null): P
       // TF.js cpu needs seconds per CNN step: one per block, in three rounds
       const o: MeasureOptions =
         b === 'cpu' && c.kind === 'cnn' ? { warmup: 1, blocks: QUICK ? 1 : 3, minReps: 1, minTimeMs: 0 } : slowOptions(b === 'cpu' && c.width === 512);
-      if (r >= (o.blocks ?? rounds()) || errors.has(k)) continue;
+      if (!inRound(r, o) || errors.has(k)) continue;
       try {
         let step = tfSteps.get(k);
         if (step === undefined) {
