@@ -139,6 +139,7 @@ export const runRecordSchema = {
         gradNormClipped: numOrNull,
         layers: { type: 'array', items: { $ref: '#/$defs/layer' } },
         params: { type: 'array', items: { $ref: '#/$defs/param' } },
+        metrics: { type: 'object', additionalProperties: num },
       },
     },
     finding: {

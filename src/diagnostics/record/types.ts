@@ -125,6 +125,8 @@ export interface StepRecord {
   gradNormClipped: number | null;
   layers: LayerRecord[];
   params: ParamRecord[];
+  /** Free-form named numbers of the step (the lab's runner: accuracy, test loss, …). */
+  metrics?: Record<string, number>;
 }
 
 export interface RunHeader {
