@@ -16,3 +16,4 @@ export * from './quantiles.js';
 export * from './histogram.js';
 export { saturationShare, deadUnitShare, duplicateRows, DEFAULT_SATURATION, type SaturationThresholds, type DuplicateUnits } from './unit-stats.js';
 export * from './record/index.js';
+export { formatFindings, formatFinding, describeLayers, type FormatOptions } from './format.js';
