@@ -202,15 +202,38 @@ function storeGrad(t: Tensor, g: Tensor, createGraph: boolean, adopt: boolean): 
   }
 }
 
-/** Backpropagate from `t` (PyTorch: `t.backward(gradient)`), accumulating into leaves' `.grad`. */
-export function backward(t: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+/**
+ * Backpropagate from `t` (PyTorch: `t.backward(gradient, retain_graph=…)`), accumulating into
+ * leaves' `.grad`. Forms: `backward(t)`, `backward(t, gradient)`, `backward(t, gradient, opts)`
+ * and `backward(t, opts)` (a scalar output with options, e.g. `{ retainGraph: true }`).
+ */
+export function backward(t: Tensor, gradient?: Tensor | null | BackwardOptions, opts?: BackwardOptions): void {
+  if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor)) {
+    if (typeof gradient !== 'object' || Array.isArray(gradient) || opts !== undefined)
+      throw new ValueError(
+        'backward',
+        `expected backward(gradient?: Tensor, options?) or backward(options), got ${describe(gradient)} as the first ` +
+          `argument; pass the gradient as a Tensor of the output's shape, or { retainGraph, createGraph }`,
+      );
+    opts = gradient;
+    gradient = undefined;
+  }
+  opts ??= {};
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
+    throw new ValueError('backward', `options must be an object such as { retainGraph: true }, got ${describe(opts)}`);
   if (!t.requiresGrad)
     throw new AutogradError(
       'backward',
       `element 0 of tensors does not require grad and does not have a gradFn; create the leaves with ` +
         `{ requiresGrad: true } (and do not compute the loss inside noGrad)`,
     );
-  run([t], [seedGrad(t, gradient, 'backward')], opts, null);
+  run([t], [seedGrad(t, gradient as Tensor | null | undefined, 'backward')], opts, null);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }
 
 /**

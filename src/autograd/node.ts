@@ -1,4 +1,4 @@
-import { AutogradError } from '../tensor/errors.js';
+import { AutogradError, fmtShape } from '../tensor/errors.js';
 import type { GradFn, Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 
@@ -25,10 +25,40 @@ export class Node implements GradFn {
    */
   pure = true;
 
-  constructor(name: string, inputs: readonly Tensor[], rule: BackwardRule) {
+  /** The tensors the rule reads (inputs and/or the output) and their versions when recorded. */
+  private saved: readonly Tensor[];
+  private versions: number[];
+
+  constructor(name: string, inputs: readonly Tensor[], rule: BackwardRule, saved: readonly Tensor[] = inputs) {
     this.name = name;
     this.inputs = inputs;
     this.rule = rule;
+    this.saved = saved;
+    this.versions = saved.map((t) => t._vc.v);
+  }
+
+  /**
+   * Throw if a saved tensor was modified in place since it was recorded (PyTorch's version-counter
+   * check): the rule would read the new values and return a wrong gradient without a word.
+   */
+  checkVersions(): void {
+    const saved = this.saved;
+    for (let i = 0; i < saved.length; i++) {
+      const t = saved[i]!;
+      if (t._vc.v !== this.versions[i]) throw this.modifiedError(t, this.versions[i]!);
+    }
+  }
+
+  private modifiedError(t: Tensor, expected: number): AutogradError {
+    const k = this.inputs.indexOf(t);
+    const role = t.gradFn === this ? 'output' : k >= 0 ? `input ${k}` : 'saved tensor';
+    return new AutogradError(
+      'backward',
+      `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+        `[${this.name}'s ${role} of shape ${fmtShape(t.shape)} is at version ${t._vc.v}; expected version ${expected}]. ` +
+        `Change it after backward() (e.g. call optimizer.step() after loss.backward()), use the out-of-place op ` +
+        `(x.mul(2) instead of x.mul_(2)), or clone() it before the in-place change`,
+    );
   }
 
   get freed(): boolean {
@@ -42,13 +72,20 @@ export class Node implements GradFn {
         `trying to backward through the graph a second time (through ${this.name}): its saved tensors were freed ` +
           `after the first backward(); pass { retainGraph: true } to the first backward() if you need to go through it twice`,
       );
+    this.checkVersions();
     return this.rule(gradOutput, consumable);
   }
 
-  /** Drop the saved tensors (closure) after a backward pass without retainGraph. */
+  /**
+   * Drop the saved tensors (closure) after a backward pass without retainGraph. A node that saved
+   * none (add, sum, reshape…) stays usable, so a second backward through a graph of such nodes
+   * works, as in PyTorch.
+   */
   free(): void {
+    if (this.saved.length === 0) return;
     this.rule = null;
     this.inputs = [];
+    this.saved = [];
   }
 }
 
@@ -62,10 +99,21 @@ export function needsGrad(...inputs: readonly Tensor[]): boolean {
 /**
  * Record `out` as produced by op `name` from `inputs`, with the backward `rule` (required: an op
  * cannot record without one). A no-op when no input requires grad or recording is off.
+ *
+ * `saved` lists the tensors the rule reads — by default the inputs; `[out]` for ops whose
+ * gradient is computed from their result (tanh, exp, softmax), `[]` for ops that need only
+ * shapes (add, sum, reshape). Their versions are checked before the rule runs.
  */
-export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule): Tensor {
-  if (!needsGrad(...inputs)) return out;
-  out.requiresGrad = true;
-  out.gradFn = new Node(name, inputs, rule);
+export function record(
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  rule: BackwardRule,
+  saved: readonly Tensor[] = inputs,
+): Tensor {
+  if (needsGrad(...inputs)) {
+    out.requiresGrad = true;
+    out.gradFn = new Node(name, inputs, rule, saved);
+  }
   return out;
 }

@@ -4,7 +4,7 @@ import { isGradEnabled } from './grad-mode.js';
 
 /** A new tensor sharing storage, cut from the tape (PyTorch: `detach()`). */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x.data, x.shape);
+  return new Tensor(x.data, x.shape, false, x);
 }
 
 /** Set requiresGrad on a leaf, in place (PyTorch: `requires_grad_()`). */

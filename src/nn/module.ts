@@ -197,8 +197,8 @@ export abstract class Module {
     const out: StateDict = {};
     for (const [mp, m] of this.namedModules()) {
       const pre = mp ? `${mp}.` : '';
-      for (const [k, p] of m._ownParameters()) out[pre + k] = new Tensor(p.data, p.shape);
-      for (const [k, b] of m._ownBuffers()) if (!m._nonPersistent.has(k)) out[pre + k] = new Tensor(b.data, b.shape);
+      for (const [k, p] of m._ownParameters()) out[pre + k] = new Tensor(p.data, p.shape, false, p);
+      for (const [k, b] of m._ownBuffers()) if (!m._nonPersistent.has(k)) out[pre + k] = new Tensor(b.data, b.shape, false, b);
     }
     return out;
   }
@@ -297,22 +297,22 @@ class BackwardHookContext {
     while (this.gradInput.length <= i) this.gradInput.push(null);
     if (!x.requiresGrad) return x;
     this.pending++;
-    const y = new Tensor(x.data, x.shape);
+    const y = new Tensor(x.data, x.shape, false, x);
     return impure(record(y, 'BackwardHookFunction', [x], (g) => {
       this.gradInput[i] = g;
       if (--this.pending === 0) this.fire();
       return [this.gradInput[i]!];
-    }));
+    }, []));
   }
 
   wrapOutput(y: Tensor): Tensor {
     if (!y.requiresGrad) return y;
-    const z = new Tensor(y.data, y.shape);
+    const z = new Tensor(y.data, y.shape, false, y);
     return impure(record(z, 'BackwardHookFunction', [y], (g) => {
       this.gradOutput = [g];
       if (this.pending === 0) this.fire();
       return [g];
-    }));
+    }, []));
   }
 
   private fire(): void {

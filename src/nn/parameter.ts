@@ -8,7 +8,7 @@ import { persistentZeros } from '../kernels/backend.js';
 export class Parameter extends Tensor {
   constructor(data: Tensor | Float32Array, shapeOrRequiresGrad?: readonly number[] | boolean, requiresGrad = true) {
     if (data instanceof Tensor) {
-      super(data.data, data.shape, typeof shapeOrRequiresGrad === 'boolean' ? shapeOrRequiresGrad : true);
+      super(data.data, data.shape, typeof shapeOrRequiresGrad === 'boolean' ? shapeOrRequiresGrad : true, data);
     } else {
       super(data, (shapeOrRequiresGrad as readonly number[] | undefined) ?? [data.length], requiresGrad);
     }

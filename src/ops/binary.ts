@@ -15,14 +15,14 @@ export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   const x = asTensor(a, 'add');
   let y = asTensor(b, 'add');
   if (alpha !== undefined && alpha !== 1) y = mul(y, alpha);
-  return record(forward('add', x, y), 'add', [x, y], (g) => [unbroadcast(g, x.shape), unbroadcast(g, y.shape)]);
+  return record(forward('add', x, y), 'add', [x, y], (g) => [unbroadcast(g, x.shape), unbroadcast(g, y.shape)], []);
 }
 
 export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   const x = asTensor(a, 'sub');
   let y = asTensor(b, 'sub');
   if (alpha !== undefined && alpha !== 1) y = mul(y, alpha);
-  return record(forward('sub', x, y), 'sub', [x, y], (g) => [unbroadcast(g, x.shape), y.requiresGrad ? unbroadcast(neg(g), y.shape) : null]);
+  return record(forward('sub', x, y), 'sub', [x, y], (g) => [unbroadcast(g, x.shape), y.requiresGrad ? unbroadcast(neg(g), y.shape) : null], []);
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {
@@ -49,7 +49,7 @@ export function neg(a: TensorLike): Tensor {
   const s = x.data;
   const d = out.data;
   for (let i = 0; i < d.length; i++) d[i] = -s[i]!;
-  return record(out, 'neg', [x], (g) => [neg(g)]);
+  return record(out, 'neg', [x], (g) => [neg(g)], []);
 }
 
 /** Elementwise binary op without gradient (comparisons and friends). */

@@ -42,7 +42,7 @@ export function sumBias(g: Tensor, geo: ConvGeo, pre: Float32Array | null = null
     biasGradData(g.data, geo, data);
   }
   const out = new Tensor(data, [geo.O]);
-  return record(out, 'convBiasGrad', [g], (gb) => [broadcastBias(gb, geo)]);
+  return record(out, 'convBiasGrad', [g], (gb) => [broadcastBias(gb, geo)], []);
 }
 
 function broadcastBias(b: Tensor, geo: ConvGeo): Tensor {
@@ -50,5 +50,5 @@ function broadcastBias(b: Tensor, geo: ConvGeo): Tensor {
   const out = new Tensor(new Float32Array(geo.N * geo.O * L), [geo.N, geo.O, geo.OH, geo.OW]);
   for (let n = 0; n < geo.N; n++)
     for (let o = 0; o < geo.O; o++) out.data.fill(b.data[o]!, (n * geo.O + o) * L, (n * geo.O + o + 1) * L);
-  return record(out, 'convBiasBroadcast', [b], (g) => [sumBias(g, geo)]);
+  return record(out, 'convBiasBroadcast', [b], (g) => [sumBias(g, geo)], []);
 }

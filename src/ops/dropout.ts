@@ -41,7 +41,7 @@ function applyMask(x: Tensor, maskData: Float32Array, maskShape: readonly number
       for (let k = 0; k < inner; k++, i++) od[i] = xd[i]! * v;
     }
   }
-  return record(out, name, [x], (g) => [mul(g, m)]);
+  return record(out, name, [x], (g) => [mul(g, m)], []);
 }
 
 export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {

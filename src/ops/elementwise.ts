@@ -18,7 +18,7 @@ type Rule = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
 function unary(name: string, a: TensorLike, f: (v: number) => number, rule: Rule): Tensor {
   const x = asTensor(a, name);
   const y = mapUnary(x, f);
-  return record(y, name, [x], (g) => [rule(g, x, y)]);
+  return record(y, name, [x], (g) => [rule(g, x, y)], [x, y]);
 }
 
 /** Ops that are piecewise constant: their gradient is zero everywhere (as in PyTorch). */
@@ -88,7 +88,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   return record(y, 'pow', [x, e], (g) => [
     x.requiresGrad ? unbroadcast(powGradBase(g, x, e, b), x.shape) : null,
     e.requiresGrad ? unbroadcast(mul(g, whereRaw(mul(mask('eq', x, 0), mask('ge', e, 0)), ZERO, mul(y, log(x)))), e.shape) : null,
-  ]);
+  ], [x, e, y]);
 }
 
 function powGradBase(g: Tensor, x: Tensor, e: Tensor, b: TensorLike): Tensor {

@@ -19,14 +19,14 @@ export { scatterAddStrided };
 export function stridedCopy(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, name: string): Tensor {
   const out = new Tensor(new Float32Array(numel(shape)), shape);
   gatherStrided(x.data, out.data, shape, strides, offset);
-  return record(out, name, [x], (g) => [stridedAdd(g, x.shape, strides, offset, name)]);
+  return record(out, name, [x], (g) => [stridedAdd(g, x.shape, strides, offset, name)], []);
 }
 
 /** zeros(baseShape) with g added at the strided positions (the backward of stridedCopy). */
 export function stridedAdd(g: Tensor, baseShape: readonly number[], strides: readonly number[], offset: number, name: string): Tensor {
   const out = zeros(baseShape);
   scatterAddStrided(g.data, out.data, g.shape, strides, offset);
-  return record(out, `${name}Backward`, [g], (gg) => [stridedCopy(gg, g.shape, strides, offset, name)]);
+  return record(out, `${name}Backward`, [g], (gg) => [stridedCopy(gg, g.shape, strides, offset, name)], []);
 }
 
 function checkInt(op: string, what: string, v: unknown): number {
@@ -188,7 +188,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     for (let o = 0; o < outer; o++) out.data.set(t.data.subarray(o * len, (o + 1) * len), o * row + off * inner);
     off += t.shape[d]!;
   }
-  return record(out, 'cat', parts, (g) => parts.map((t, i) => (t.requiresGrad ? narrow(g, d, offsets[i]!, t.shape[d]!) : null)));
+  return record(out, 'cat', parts, (g) => parts.map((t, i) => (t.requiresGrad ? narrow(g, d, offsets[i]!, t.shape[d]!) : null)), []);
 }
 
 /** Join same-shaped tensors along a new dim. */

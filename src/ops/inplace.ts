@@ -46,5 +46,5 @@ export const div_ = (x: Tensor, o: TensorLike): Tensor => inplaceBinary('div', x
 /** A copy with its own storage that stays on the tape (PyTorch: `clone()`). */
 export function clone(x: Tensor): Tensor {
   const out = new Tensor(x.data.slice(), x.shape);
-  return record(out, 'clone', [x], (g) => [g]);
+  return record(out, 'clone', [x], (g) => [g], []);
 }

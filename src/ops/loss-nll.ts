@@ -200,7 +200,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     let denom = 0;
     if (wB) denom = p.totalWeight;
     else for (let k = 0; k < p.cls.length; k++) denom += p.cls[k]! < 0 ? 0 : 1;
-    ret = mul(sum(smooth), 1 / denom);
+    // Every target ignored: the mean over zero elements is NaN, as in PyTorch, but its gradient
+    // is 0 (PyTorch's), not the NaN that 0·(1/0) would give.
+    ret = denom === 0 ? add(mul(sum(smooth), 0), NaN) : mul(sum(smooth), 1 / denom);
   }
   return add(mul(nll, 1 - eps), mul(ret, eps / C));
 }

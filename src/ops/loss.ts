@@ -78,8 +78,8 @@ export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): T
 
 export interface SmoothL1Options extends LossOptions {
   /**
-   * Quadratic below |d| < beta, linear above. Default 1; 0 gives the L1 loss. (At d = 0 with
-   * beta = 0 the input gradient is −1 as in PyTorch; the target's is +1, where PyTorch says −1.)
+   * Quadratic below |d| < beta, linear above. Default 1; 0 is exactly the L1 loss, gradient 0 at
+   * d = 0 included (PyTorch ≥ 2.1 dispatches beta = 0 to l1_loss; 1.13 gave −1 there).
    */
   beta?: number;
 }
@@ -91,6 +91,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Option
   const beta = opts.beta ?? 1;
   if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError(op, `beta must be a non-negative number, got ${beta}`);
   pair(op, input, target);
+  if (beta === 0) return applyReduction(pointwise(sub(input, target), ABS_SPEC), reduction);
   const loss = pointwise(sub(input, target), {
     name: op,
     forward(s, o) {

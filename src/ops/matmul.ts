@@ -73,6 +73,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** 2-D matrix product (PyTorch: `mm`); shapes must be [n,m] and [m,p]. */
 export function mm(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'mm', 'first argument');
+  checkTensor(b, 'mm', 'second argument');
   if (a.ndim !== 2 || b.ndim !== 2)
     throw new ShapeError('mm', `expects 2-D matrices, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}; use matmul() for other ranks`);
   return matmul(a, b);
@@ -80,6 +82,8 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 
 /** Batched product of [b,n,m] and [b,m,p] (PyTorch: `bmm`). */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'bmm', 'first argument');
+  checkTensor(b, 'bmm', 'second argument');
   if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0])
     throw new ShapeError('bmm', `expects [b,n,m] and [b,m,p] with equal b, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   return matmul(a, b);

@@ -134,13 +134,13 @@ export function maxPool2d(x: Tensor, kernelSize: IntPair, opts: MaxPool2dOptions
 function avgForward(x: Tensor, win: PoolWindows, planes: number, H: number, W: number, outShape: number[], op: string): Tensor {
   const out = new Tensor(new Float32Array(planes * win.outH * win.outW), outShape);
   avgPool2dKernel(x.data, planes, H, W, win, out.data);
-  return record(out, op, [x], (g) => [avgBackward(g, win, planes, H, W, x.shape, op)]);
+  return record(out, op, [x], (g) => [avgBackward(g, win, planes, H, W, x.shape, op)], []);
 }
 
 function avgBackward(g: Tensor, win: PoolWindows, planes: number, H: number, W: number, xShape: readonly number[], op: string): Tensor {
   const out = new Tensor(takeStorage(planes * H * W), xShape);
   avgPool2dBackwardKernel(g.data, planes, H, W, win, out.data);
-  return record(out, `${op}Backward`, [g], (gg) => [avgForward(gg, win, planes, H, W, [...g.shape], op)]);
+  return record(out, `${op}Backward`, [g], (gg) => [avgForward(gg, win, planes, H, W, [...g.shape], op)], []);
 }
 
 /** Mean over kH×kW windows (PyTorch: `F.avg_pool2d`). */

@@ -60,7 +60,7 @@ function overall(op: 'max' | 'min', x: Tensor): Tensor {
     let count = 0;
     for (let i = 0; i < m.data.length; i++) count += m.data[i]!;
     return [mul(m, div(g, count))];
-  });
+  }, [x, out]);
 }
 
 function alongDim(op: 'max' | 'min', x: Tensor, dim: number, opts: ReduceOptions): ValuesIndices {
@@ -75,8 +75,12 @@ function alongDim(op: 'max' | 'min', x: Tensor, dim: number, opts: ReduceOptions
   const shape = reducedShape(x.shape, dims, opts.keepdim ?? false);
   const values = new Tensor(vals, shape);
   const indices = new Tensor(idx, shape);
-  record(values, op, [x], (g) =>
-    x.ndim === 0 ? [g] : [scatterAdd(zeros(x.shape), d, reshape(indices, keep), reshape(g, keep))],
+  record(
+    values,
+    op,
+    [x],
+    (g) => (x.ndim === 0 ? [g] : [scatterAdd(zeros(x.shape), d, reshape(indices, keep), reshape(g, keep))]),
+    [indices],
   );
   return { values, indices };
 }
@@ -119,7 +123,7 @@ function aextreme(op: 'amax' | 'amin', x: Tensor, dim: DimArg, opts: ReduceOptio
     const m = binaryNoGrad('eq', x, reshape(out, g0.keepShape));
     const count = new Tensor(sumDims(m.data, m.shape, dims), g0.keepShape);
     return [mul(reshape(g, g0.keepShape), div(m, count))];
-  });
+  }, [x, out]);
 }
 
 /** Max over `dim` (a dim or a list; all dims when omitted); ties share the gradient evenly. */

@@ -64,7 +64,7 @@ function varCore(op: string, x: Tensor, dimArg: DimArg | VarOptions, optsArg: Va
     if (!takeSqrt) return [varBackward(g)];
     // PyTorch: grad / (2·std), and 0 where std is 0.
     return [varBackward(whereRaw(eqMask(out, 0), ZERO, div(g, mul(out, 2))))];
-  });
+  }, takeSqrt ? [x, out] : [x]);
 }
 
 /** Variance over `dim` (all when omitted), dividing by N − correction (default 1). `var` in PyTorch. */
@@ -160,7 +160,7 @@ export function norm(x: Tensor, p: NormOrd = 2, dim?: DimArg, opts: ReduceOption
     }
     const scaled = ord < 2 ? mul(sgn, pow(abs(x), ord - 1)) : mul(x, pow(abs(x), ord - 2));
     return [mul(scaled, whereRaw(eqMask(nk, 0), ZERO, div(gk, pow(nk, ord - 1))))];
-  });
+  }, [x, out]);
 }
 
 /** log Σ exp(x) over `dim` (all when omitted), computed stably (shifted by the max). */
@@ -180,7 +180,7 @@ export function logsumexp(x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Te
     for (let k = 0; k < n; k++) s += Math.exp(d[off + k]! - m);
     return Math.log(s) + m;
   });
-  return record(out, 'logsumexp', [x], (g) => [mul(reshape(g, g0.keepShape), exp(sub(x, reshape(out, g0.keepShape))))]);
+  return record(out, 'logsumexp', [x], (g) => [mul(reshape(g, g0.keepShape), exp(sub(x, reshape(out, g0.keepShape))))], [x, out]);
 }
 
 /** Product over `dim` (all when omitted). The gradient is exact with zeros in the input. */
@@ -204,7 +204,7 @@ export function prod(x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Tensor 
     const none = whereRaw(eqMask(zc, 0), div(others, xs), ZERO);
     const one = whereRaw(mul(isZero, eqMask(zc, 1)), others, ZERO);
     return [mul(gk, add(none, one))];
-  });
+  }, [x, out]);
 }
 
 function cumsumDir(x: Tensor, d: number, reverse: boolean): Tensor {
@@ -221,7 +221,7 @@ function cumsumDir(x: Tensor, d: number, reverse: boolean): Tensor {
       for (let i = 0; i < inner; i++) dst[base + i] = acc[i] += src[base + i]!;
     }
   }
-  return record(out, reverse ? 'cumsumReverse' : 'cumsum', [x], (g) => [cumsumDir(g, d, !reverse)]);
+  return record(out, reverse ? 'cumsumReverse' : 'cumsum', [x], (g) => [cumsumDir(g, d, !reverse)], []);
 }
 
 /** Running sum along `dim` (float64 accumulation). */

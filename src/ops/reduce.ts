@@ -28,7 +28,7 @@ export function sum(x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Tensor {
   const keep = reducedShape(x.shape, dims, true);
   const outShape = reducedShape(x.shape, dims, opts.keepdim ?? false);
   const out = new Tensor(sumDims(x.data, x.shape, dims), outShape);
-  return record(out, 'sum', [x], (g) => [expandTo(reshape(g, keep), x.shape)]);
+  return record(out, 'sum', [x], (g) => [expandTo(reshape(g, keep), x.shape)], []);
 }
 
 /** Mean over `dim` (all dims when omitted). */

@@ -55,7 +55,7 @@ export function softmax(x: Tensor, dim?: number): Tensor {
   const [outer, n, inner] = splitAt(x.shape, d);
   const y = new Tensor(new Float32Array(x.data.length), x.shape);
   forwardKernel(x.data, y.data, outer, n, inner, false);
-  return record(y, 'softmax', [x], (g) => [softmaxBackward(g, y, d)]);
+  return record(y, 'softmax', [x], (g) => [softmaxBackward(g, y, d)], [y]);
 }
 
 export function logSoftmax(x: Tensor, dim?: number): Tensor {
@@ -64,7 +64,7 @@ export function logSoftmax(x: Tensor, dim?: number): Tensor {
   const [outer, n, inner] = splitAt(x.shape, d);
   const y = new Tensor(new Float32Array(x.data.length), x.shape);
   forwardKernel(x.data, y.data, outer, n, inner, true);
-  return record(y, 'logSoftmax', [x], (g) => [logSoftmaxBackward(g, y, d)]);
+  return record(y, 'logSoftmax', [x], (g) => [logSoftmaxBackward(g, y, d)], [y]);
 }
 
 /** y ⊙ (g − Σ g⊙y) along `dim`, where y = softmax(x): one fused op. */

@@ -61,7 +61,7 @@ export function exp(a: TensorLike): Tensor {
   const s = x.data;
   const d = y.data;
   for (let i = 0; i < d.length; i++) d[i] = Math.exp(s[i]!);
-  return record(y, 'exp', [x], (g) => [mul(g, y)]);
+  return record(y, 'exp', [x], (g) => [mul(g, y)], [y]);
 }
 
 export function log(a: TensorLike): Tensor {
@@ -79,7 +79,7 @@ export function tanh(a: TensorLike): Tensor {
   const s = x.data;
   const d = y.data;
   if (!backend().tanh?.(s, 0, d, 0, d.length)) tanhKernel(s, 0, d, 0, d.length);
-  return record(y, 'tanh', [x], (g, consumable) => [tanhBackward(g, y, consumable)]);
+  return record(y, 'tanh', [x], (g, consumable) => [tanhBackward(g, y, consumable)], [y]);
 }
 
 /**
@@ -123,7 +123,7 @@ export function sigmoid(a: TensorLike): Tensor {
       d[i] = e / (1 + e);
     }
   }
-  return record(y, 'sigmoid', [x], (g, consumable) => [sigmoidBackward(g, y, consumable)]);
+  return record(y, 'sigmoid', [x], (g, consumable) => [sigmoidBackward(g, y, consumable)], [y]);
 }
 
 /** g·y·(1 − y) where y = sigmoid(x), in one pass (PyTorch: `sigmoid_backward`); over g's storage when `inPlace`. */
@@ -183,7 +183,7 @@ export function relu(a: TensorLike): Tensor {
   const x = asTensor(a, 'relu');
   const y = alloc(x);
   if (!backend().relu?.(x.data, y.data, y.data.length)) reluKernel(x.data, y.data);
-  return record(y, 'relu', [x], (g, consumable) => [reluBackward(g, y, consumable)]);
+  return record(y, 'relu', [x], (g, consumable) => [reluBackward(g, y, consumable)], [y]);
 }
 
 /**

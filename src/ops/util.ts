@@ -27,12 +27,12 @@ export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
   const dims: number[] = [];
   for (let i = 0; i < g.shape.length; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
   const out = new Tensor(sumDims(g.data, g.shape, dims), shape);
-  return record(out, 'unbroadcast', [g], (gg) => [expandTo(gg, g.shape)]);
+  return record(out, 'unbroadcast', [g], (gg) => [expandTo(gg, g.shape)], []);
 }
 
 /** Broadcast `x` up to `shape` as a new contiguous tensor (differentiable). */
 export function expandTo(x: Tensor, shape: readonly number[]): Tensor {
   const out = new Tensor(new Float32Array(numel(shape)), shape);
   expandKernel(x.data, x.shape, out.data, shape);
-  return record(out, 'expand', [x], (g) => [unbroadcast(g, x.shape)]);
+  return record(out, 'expand', [x], (g) => [unbroadcast(g, x.shape)], []);
 }

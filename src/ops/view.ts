@@ -13,8 +13,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, 'reshape');
   const s = inferShape(shape, x.data.length, x.shape, 'reshape');
   if (s.length === x.ndim && s.every((d, i) => d === x.shape[i])) return x;
-  const out = new Tensor(x.data, s);
-  return record(out, 'reshape', [x], (g) => [reshape(g, x.shape)]);
+  const out = new Tensor(x.data, s, false, x);
+  return record(out, 'reshape', [x], (g) => [reshape(g, x.shape)], []);
 }
 
 export const view = reshape;
@@ -55,7 +55,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   gatherStrided(x.data, out.data, outShape, st);
   const inv = new Array<number>(p.length);
   p.forEach((d, i) => (inv[d] = i));
-  return record(out, 'permute', [x], (g) => [permute(g, inv)]);
+  return record(out, 'permute', [x], (g) => [permute(g, inv)], []);
 }
 
 /** Swap two dims (copies). */

@@ -103,7 +103,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError('linspace', `steps must be a non-negative integer, got ${steps}`);
   const d = new Float32Array(steps);
-  const h = steps > 1 ? (end - start) / (steps - 1) : 0;
+  if (steps === 1) return new Tensor(Float32Array.of(start), [1], opts.requiresGrad ?? false); // PyTorch: [start]
+  const h = (end - start) / (steps - 1);
   // PyTorch fills the second half from the end for symmetry.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) d[i] = i < half ? start + i * h : end - (steps - 1 - i) * h;

@@ -53,9 +53,12 @@ export function normDim(dim: number, ndim: number, op: string): number {
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }
 
-/** Normalise a dim argument (undefined = all dims) into a sorted unique list. */
+/**
+ * Normalise a dim argument into a sorted unique list. Omitted, null and an empty list mean all
+ * dims (PyTorch 1.13: `sum(x, [])` reduces over every dim).
+ */
 export function normDims(dim: number | readonly number[] | undefined | null, ndim: number, op: string): number[] {
-  if (dim === undefined || dim === null) return Array.from({ length: ndim }, (_, i) => i);
+  if (dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dim === 'number' ? [dim] : [...dim];
   const out = [...new Set(list.map((d) => normDim(d, ndim, op)))].sort((x, y) => x - y);
   if (out.length !== list.length) throw new ValueError(op, `dim ${JSON.stringify(dim)} names a dimension twice`);

@@ -17,6 +17,16 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 let nextId = 1;
 
 /**
+ * The version counter of one storage (PyTorch's `_version`), shared by a tensor and its views.
+ * Every in-place op and every `.data` assignment bumps it; the autograd engine records it for each
+ * tensor an op saves for backward and refuses to differentiate through a tensor whose storage
+ * changed since (the gradient would be computed from the wrong values).
+ */
+export class VersionCounter {
+  v = 0;
+}
+
+/**
  * An n-dimensional float32 array, row-major and always contiguous. `data` is the storage; views
  * made by reshape/view/flatten/squeeze/unsqueeze/detach share it, every other op returns new storage.
  *
@@ -24,8 +34,7 @@ let nextId = 1;
  * see `ops/methods.ts`.
  */
 export class Tensor {
-  /** Contiguous row-major storage. Writing to it bypasses autograd. */
-  data: Float32Array;
+  private _data: Float32Array;
   readonly shape: readonly number[];
   /** Whether operations on this tensor are recorded for differentiation. */
   requiresGrad: boolean;
@@ -39,18 +48,51 @@ export class Tensor {
   _hooks: TensorHook[] | null = null;
   /** @internal set by retainGrad() */
   _retainsGrad = false;
-  /** @internal bumped by in-place ops */
-  _version = 0;
+  /** @internal the storage's version counter, shared with views (see VersionCounter) */
+  _vc: VersionCounter;
   /** Optional name (parameters get theirs from the module tree). */
   name: string | undefined;
 
-  constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
+  /**
+   * `versionOf`: the tensor whose storage `data` is (a view shares its version counter, so an
+   * in-place change through either is seen by both).
+   */
+  constructor(data: Float32Array, shape: readonly number[], requiresGrad = false, versionOf?: Tensor) {
     const n = numel(shape);
     if (data.length !== n)
       throw new ShapeError('Tensor', `storage has ${data.length} elements but shape ${fmtShape(shape)} needs ${n}`);
-    this.data = data;
+    this._data = data;
     this.shape = Object.freeze([...shape]);
     this.requiresGrad = requiresGrad;
+    this._vc = versionOf?._vc ?? new VersionCounter();
+  }
+
+  /**
+   * Contiguous row-major storage. Writing elements bypasses autograd; assigning a new array counts
+   * as an in-place change (bumps the version counter).
+   */
+  get data(): Float32Array {
+    return this._data;
+  }
+
+  set data(d: Float32Array) {
+    if (!(d instanceof Float32Array) || d.length !== this._data.length)
+      throw new ShapeError(
+        'data',
+        `a tensor of shape ${fmtShape(this.shape)} needs a Float32Array of ${this._data.length} elements, got ` +
+          `${d instanceof Float32Array ? `one of ${d.length}` : Object.prototype.toString.call(d)}; use reshape() for another shape`,
+      );
+    this._data = d;
+    this._vc.v++;
+  }
+
+  /** @internal the version of the storage: bumped by in-place ops (PyTorch: `_version`) */
+  get _version(): number {
+    return this._vc.v;
+  }
+
+  set _version(v: number) {
+    this._vc.v = v;
   }
 
   get ndim(): number {

@@ -64,7 +64,7 @@ export function gatherPlanes(x: Tensor, map: Int32Array, planes: number, inPlane
       od[oo + k] = s < 0 ? 0 : xd[xo + s]!;
     }
   }
-  return record(out, 'pad2d', [x], (g) => [scatterPlanes(g, map, planes, inPlane, x.shape)]);
+  return record(out, 'pad2d', [x], (g) => [scatterPlanes(g, map, planes, inPlane, x.shape)], []);
 }
 
 /** The adjoint: x[p, map[k]] += g[p, k]. */
@@ -81,5 +81,5 @@ function scatterPlanes(g: Tensor, map: Int32Array, planes: number, inPlane: numb
       if (s >= 0) od[xo + s] += gd[go + k]!;
     }
   }
-  return record(out, 'pad2dBackward', [g], (gg) => [gatherPlanes(gg, map, planes, inPlane, [...g.shape])]);
+  return record(out, 'pad2dBackward', [g], (gg) => [gatherPlanes(gg, map, planes, inPlane, [...g.shape])], []);
 }

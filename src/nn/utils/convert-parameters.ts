@@ -10,7 +10,7 @@ function takeFlat(x: Tensor, start: number, shape: readonly number[]): Tensor {
   const out = new Tensor(x.data.slice(start, start + len), shape);
   const total = x.data.length;
   const xShape = x.shape;
-  return record(out, 'takeFlat', [x], (g) => [placeFlat(g, start, total, xShape)]);
+  return record(out, 'takeFlat', [x], (g) => [placeFlat(g, start, total, xShape)], []);
 }
 
 /** `g` flattened and written at offset `start` into zeros of `total` elements, reshaped to `shape`. */
@@ -19,7 +19,7 @@ function placeFlat(g: Tensor, start: number, total: number, shape: readonly numb
   d.set(g.data, start);
   const out = new Tensor(d, shape);
   const gShape = g.shape;
-  return record(out, 'placeFlat', [g], (gg) => [takeFlat(gg, start, gShape)]);
+  return record(out, 'placeFlat', [g], (gg) => [takeFlat(gg, start, gShape)], []);
 }
 
 /** Concatenate all values into one tensor, on the tape. */
@@ -35,7 +35,7 @@ function catFlat(list: readonly Tensor[]): Tensor {
     off += p.data.length;
   }
   const out = new Tensor(d, [total]);
-  return record(out, 'parametersToVector', list, (g) => list.map((p, i) => (p.requiresGrad ? takeFlat(g, offsets[i]!, p.shape) : null)));
+  return record(out, 'parametersToVector', list, (g) => list.map((p, i) => (p.requiresGrad ? takeFlat(g, offsets[i]!, p.shape) : null)), []);
 }
 
 /**

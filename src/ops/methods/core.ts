@@ -6,7 +6,7 @@ import { Tensor, type TensorHook, type TensorLike } from '../../tensor/tensor.js
 import { backward, type BackwardOptions } from '../../autograd/engine.js';
 import { detach, registerHook, requiresGrad_, retainGrad } from '../../autograd/tensor-autograd.js';
 import { add, div, mul, neg, sub } from '../binary.js';
-import { matmul } from '../matmul.js';
+import { bmm, matmul, mm } from '../matmul.js';
 import { mean, sum, type DimArg, type ReduceOptions } from '../reduce.js';
 import { exp, log, relu, sigmoid, tanh } from '../unary.js';
 import { flatten, permute, reshape, squeeze, t, transpose, unsqueeze, view } from '../view.js';
@@ -15,7 +15,7 @@ import { install } from './install.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
+    backward(gradient?: Tensor | null | BackwardOptions, opts?: BackwardOptions): void;
     detach(): Tensor;
     requiresGrad_(on?: boolean): Tensor;
     retainGrad(): Tensor;
@@ -26,6 +26,10 @@ declare module '../../tensor/tensor.js' {
     div(other: TensorLike): Tensor;
     neg(): Tensor;
     matmul(other: Tensor): Tensor;
+    /** 2-D matrix product (PyTorch: `mm`). */
+    mm(other: Tensor): Tensor;
+    /** Batched matrix product of [b,n,m] and [b,m,p] (PyTorch: `bmm`). */
+    bmm(other: Tensor): Tensor;
     sum(dim?: DimArg, opts?: ReduceOptions): Tensor;
     mean(dim?: DimArg, opts?: ReduceOptions): Tensor;
     exp(): Tensor;
@@ -58,7 +62,7 @@ const shapeArgs = (args: unknown[]): number[] =>
   args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]);
 
 install({
-  backward(this: Tensor, gradient?: Tensor | null, opts?: BackwardOptions) {
+  backward(this: Tensor, gradient?: Tensor | null | BackwardOptions, opts?: BackwardOptions) {
     backward(this, gradient, opts);
   },
   detach(this: Tensor) { return detach(this); },
@@ -71,6 +75,8 @@ install({
   div(this: Tensor, o: TensorLike) { return div(this, o); },
   neg(this: Tensor) { return neg(this); },
   matmul(this: Tensor, o: Tensor) { return matmul(this, o); },
+  mm(this: Tensor, o: Tensor) { return mm(this, o); },
+  bmm(this: Tensor, o: Tensor) { return bmm(this, o); },
   sum(this: Tensor, dim?: DimArg, opts?: ReduceOptions) { return sum(this, dim, opts); },
   mean(this: Tensor, dim?: DimArg, opts?: ReduceOptions) { return mean(this, dim, opts); },
   exp(this: Tensor) { return exp(this); },
