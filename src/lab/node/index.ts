@@ -1,0 +1,2 @@
+/** Node-only parts of the lab (files). */
+export * from './data-source.js';
