@@ -15,7 +15,6 @@ export {
   NORMS,
   LOSSES,
   OPTIMIZERS,
-  DATA_NAMES,
   type Spec,
   type SpecInput,
   type ModelSpec,

@@ -129,7 +129,8 @@ export const probeSchema = z.strictObject({
 export const specSchema = z.strictObject({
   name: z.string().min(1).default('run').describe('free text id; also the run directory name'),
   description: z.string().optional(),
-  seed: nonNegInt().default(0),
+  seed: nonNegInt().default(0).describe('manualSeed(seed) before the model is built: init, dropout'),
+  dataSeed: nonNegInt().optional().describe('seed of the data generator (synthetic samples, shuffling); default seed + 1'),
   model: modelSchema.prefault({}),
   data: dataSchema.prefault({ name: 'gaussian' }),
   loss: z.enum(LOSSES).default('auto').describe('auto: crossEntropy for classes, mse for regression; bce: sigmoid outputs with binary cross-entropy on one-hot targets (Nielsen)'),
