@@ -6,12 +6,17 @@ import { ValueError } from '../../tensor/errors.js';
  * this prevents.
  */
 
+/** Edit distance counting a swap of neighbours as one edit ("mnsit" is one typo from "mnist"). */
 function distance(a: string, b: string): number {
+  let prev2: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++)
+    for (let j = 1; j <= b.length; j++) {
       cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j]!, prev2[j - 2]! + 1);
+    }
+    prev2 = prev;
     prev = cur;
   }
   return prev[b.length]!;
