@@ -136,6 +136,8 @@ export async function runSpec(spec: Spec, ctx: RunContext = {}): Promise<RunResu
     for (let s = start; s < total; s++) {
       if (ctx.signal?.aborted) {
         status = 'stopped';
+        // a checkpoint where it stopped, so that resume continues from here
+        if (ctx.onCheckpoint && done > start) await ctx.onCheckpoint(checkpoint(done));
         break;
       }
       const [x, y] = stream.next() as [Tensor, Tensor];
