@@ -30,3 +30,4 @@ export { parseSpec, parseSpecText, checkSpec, setPath, parseSetArg, specInput, g
 export { expandSweep, showValue } from './sweep.js';
 export { MODEL_DEFAULTS, OPTIMIZER_FIELDS, DEFAULT_STEPS } from './defaults.js';
 export { closest, editDistance } from './suggest.js';
+export { specJsonSchema } from './json-schema.js';
