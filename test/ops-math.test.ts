@@ -17,6 +17,9 @@ interface Case {
 const num = (v: any): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
 type Out = Tensor | Tensor[] | ValuesIndices | [Tensor, Tensor];
 type Op = (x: Tensor[], p: Record<string, any>) => Out;
+/** The fixture's keyword arguments that are options here (dim and p stay positional). */
+const kw = (p: Record<string, any>): Record<string, any> =>
+  Object.fromEntries(Object.entries(p).filter(([k]) => ['keepdim', 'correction', 'unbiased', 'rtol', 'atol', 'equalNan'].includes(k)));
 
 const ops: Record<string, Op> = {
   pow: ([a, b]) => gl.pow(a!, b!),
@@ -37,18 +40,18 @@ const ops: Record<string, Op> = {
   gt: ([a, b]) => a!.gt(b!), ge: ([a, b]) => gl.ge(a!, b!), gt_s: ([a], p) => a!.gt(p.s),
   isnan: ([a]) => a!.isnan(), isinf: ([a]) => gl.isinf(a!), isfinite: ([a]) => a!.isfinite(), logical_not: ([a]) => a!.logicalNot(),
   logical_and: ([a, b]) => a!.logicalAnd(b!), logical_or: ([a, b]) => gl.logicalOr(a!, b!), logical_xor: ([a, b]) => a!.logicalXor(b!),
-  isclose: ([a, b], p) => a!.isclose(b!, p),
-  any: ([a], p) => a!.any(p.dim, p), all: ([a], p) => gl.all(a!, p.dim, p),
-  var: ([a], p) => a!.var(p.dim, p), std: ([a], p) => gl.std(a!, p.dim, p),
-  var_mean: ([a], p) => a!.varMean(p.dim, p), std_mean: ([a], p) => gl.stdMean(a!, p.dim, p),
+  isclose: ([a, b], p) => a!.isclose(b!, kw(p)),
+  any: ([a], p) => a!.any(p.dim, kw(p)), all: ([a], p) => gl.all(a!, p.dim, kw(p)),
+  var: ([a], p) => a!.var(p.dim, kw(p)), std: ([a], p) => gl.std(a!, p.dim, kw(p)),
+  var_mean: ([a], p) => a!.varMean(p.dim, kw(p)), std_mean: ([a], p) => gl.stdMean(a!, p.dim, kw(p)),
   max: ([a]) => a!.max(), min: ([a]) => gl.min(a!),
-  max_dim: ([a], p) => a!.max(p.dim, p), min_dim: ([a], p) => gl.min(a!, p.dim, p),
+  max_dim: ([a], p) => a!.max(p.dim, kw(p)), min_dim: ([a], p) => gl.min(a!, p.dim, kw(p)),
   max_other: ([a, b]) => a!.max(b!),
-  amax: ([a], p) => a!.amax(p.dim, p), amin: ([a], p) => gl.amin(a!, p.dim, p),
-  argmax: ([a], p) => a!.argmax(p.dim, p), argmin: ([a], p) => gl.argmin(a!, p.dim, p),
-  norm: ([a], p) => a!.norm(p.p === 'fro' ? 'fro' : num(p.p), p.dim, p),
-  logsumexp: ([a], p) => a!.logsumexp(p.dim, p),
-  prod: ([a], p) => a!.prod(p.dim, p),
+  amax: ([a], p) => a!.amax(p.dim, kw(p)), amin: ([a], p) => gl.amin(a!, p.dim, kw(p)),
+  argmax: ([a], p) => a!.argmax(p.dim, kw(p)), argmin: ([a], p) => gl.argmin(a!, p.dim, kw(p)),
+  norm: ([a], p) => a!.norm(p.p === 'fro' ? 'fro' : num(p.p), p.dim, kw(p)),
+  logsumexp: ([a], p) => a!.logsumexp(p.dim, kw(p)),
+  prod: ([a], p) => a!.prod(p.dim, kw(p)),
   cumsum: ([a], p) => a!.cumsum(p.dim),
   narrow: ([a], p) => a!.narrow(p.dim, p.start, p.length),
   slice: ([a], p) => gl.slice(a!, p.dim, p.start, p.end, p.step),

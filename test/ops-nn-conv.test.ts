@@ -18,14 +18,17 @@ type Case = {
 
 const fx = loadFixture<Case>('ops_nn_conv');
 
+/** The fixture's options without the kernel size, which is positional. */
+const rest = ({ kernelSize: _k, ...o }: Record<string, any>): Record<string, any> => o;
+
 function fnOf(c: Case): (...xs: Tensor[]) => Tensor {
   const o = c.opts;
   switch (c.op) {
     case 'conv2d': return (x, w, b) => conv2d(x!, w!, b, o);
     case 'conv1d': return (x, w, b) => conv1d(x!, w!, b, o);
     case 'convTranspose2d': return (x, w, b) => convTranspose2d(x!, w!, b, o);
-    case 'maxPool2d': return (x) => maxPool2d(x!, o.kernelSize, o);
-    case 'avgPool2d': return (x) => avgPool2d(x!, o.kernelSize, o);
+    case 'maxPool2d': return (x) => maxPool2d(x!, o.kernelSize, rest(o));
+    case 'avgPool2d': return (x) => avgPool2d(x!, o.kernelSize, rest(o));
     case 'adaptiveAvgPool2d': return (x) => adaptiveAvgPool2d(x!, o.outputSize);
     case 'adaptiveMaxPool2d': return (x) => adaptiveMaxPool2d(x!, o.outputSize);
   }
@@ -39,7 +42,7 @@ describe('conv and pooling against PyTorch', () => {
         const x = fromFixture(c.inputs[0]!);
         const [y, idx] =
           c.op === 'maxPool2d'
-            ? maxPool2d(x, c.opts.kernelSize, { ...(c.opts as object), returnIndices: true })
+            ? maxPool2d(x, c.opts.kernelSize, { ...rest(c.opts), returnIndices: true })
             : adaptiveMaxPool2d(x, c.opts.outputSize, { returnIndices: true });
         expectClose(y, c.y, 0, 0, 'values');
         expectClose(idx, c.indices!, 0, 0, 'indices');

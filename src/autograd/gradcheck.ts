@@ -3,6 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Generator } from '../tensor/rng.js';
 import { grad } from './engine.js';
 import { noGrad } from './grad-mode.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export interface GradcheckOptions {
   /** Finite-difference step. Default 1e-3 (float32 storage: smaller steps drown in rounding). */
@@ -28,6 +29,7 @@ type Fn = (...inputs: Tensor[]) => Tensor;
  * still sensitive to any wrong rule (errors are O(1) relative, rounding is O(1e-3)).
  */
 export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+  opts = checkOptions('gradcheck', opts, optionKeys<GradcheckOptions>({ eps: true, atol: true, rtol: true, raiseException: true, seed: true }));
   const eps = opts.eps ?? 1e-3;
   const atol = opts.atol ?? 1e-2;
   const rtol = opts.rtol ?? 1e-2;

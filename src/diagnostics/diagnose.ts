@@ -28,6 +28,7 @@ import { Probe, type OptimizerLike } from './probe.js';
 import type { ProbeOptions } from './probe-options.js';
 import type { StepRecord } from './record/types.js';
 import { snapshotState } from './snapshot.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 type Batch = readonly [unknown, unknown];
 
@@ -60,6 +61,7 @@ const OP = 'diagnose';
 export async function diagnose(model: Module, opts: DiagnoseOptions): Promise<Diagnosis> {
   if (!model || typeof (model as Module).namedModules !== 'function') throw new ValueError(OP, 'expected a Module as first argument');
   if (!opts || typeof opts !== 'object') throw new ValueError(OP, 'expected options { data, lossFn, optimizer?, steps? }');
+  checkOptions(OP, opts, optionKeys<DiagnoseOptions>({ data: true, lossFn: true, optimizer: true, steps: true, lang: true, clipGradNorm: true, forward: true, probe: true, detectors: true }));
   const { data, lossFn, optimizer } = opts;
   if (typeof lossFn !== 'function') throw new ValueError(OP, 'lossFn must be a function (output, target) => scalar Tensor, e.g. (o, y) => crossEntropy(o, y)');
   if (typeof data !== 'function' && !(Array.isArray(data) && data.length > 0))

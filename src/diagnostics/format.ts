@@ -11,6 +11,7 @@
 import { ValueError } from '../tensor/errors.js';
 import type { Finding, Severity } from './detectors/types.js';
 import type { Lang } from './explain/index.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export interface FormatOptions {
   /** Language of the frame words (severity, "layers", "why"…). The findings' own texts keep the language they were explained in. Default 'en'. */
@@ -104,6 +105,7 @@ export function describeLayers(f: Finding, lang: Lang = 'en'): string[] {
 }
 
 export function formatFinding(f: Finding, opts: FormatOptions = {}): string {
+  opts = checkOptions('formatFinding', opts, optionKeys<FormatOptions>({ lang: true, color: true, width: true, brief: true }));
   const lang = opts.lang ?? 'en';
   const w = WORDS[lang];
   if (!w) throw new ValueError('formatFindings', `unknown language '${String(lang)}'; use 'en' or 'fr'`);
@@ -133,6 +135,7 @@ export function formatFinding(f: Finding, opts: FormatOptions = {}): string {
 
 /** All findings, in the order given (the detectors' causal order), separated by blank lines. */
 export function formatFindings(findings: readonly Finding[], opts: FormatOptions = {}): string {
+  opts = checkOptions('formatFindings', opts, optionKeys<FormatOptions>({ lang: true, color: true, width: true, brief: true }));
   if (!Array.isArray(findings)) throw new ValueError('formatFindings', 'expected an array of findings (probe.findings() or diagnose(...).findings)');
   const lang = opts.lang ?? 'en';
   if (!WORDS[lang]) throw new ValueError('formatFindings', `unknown language '${String(lang)}'; use 'en' or 'fr'`);

@@ -5,6 +5,7 @@
  */
 import { ValueError } from '../tensor/errors.js';
 import { valuesOf, type Values } from './stats.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export interface HistogramOptions {
   /** Number of equal-width bins. Default 32. */
@@ -26,6 +27,7 @@ export interface Histogram {
 
 /** Histogram of the finite values (see the file header). */
 export function histogram(x: Values, opts: HistogramOptions = {}): Histogram {
+  opts = checkOptions('histogram', opts, optionKeys<HistogramOptions>({ bins: true, range: true, extremes: true }));
   const d = valuesOf(x, 'histogram');
   const bins = opts.bins ?? 32;
   if (!Number.isInteger(bins) || bins < 1)

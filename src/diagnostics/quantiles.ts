@@ -9,6 +9,7 @@
 import { ValueError } from '../tensor/errors.js';
 import { Generator } from '../tensor/rng.js';
 import { valuesOf, type Values } from './stats.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export const DEFAULT_QUANTILES: readonly number[] = Object.freeze([0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]);
 
@@ -54,6 +55,7 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /** Quantiles of the finite values (exact up to `maxExact` values, sampled above; see the file header). */
 export function quantiles(x: Values, opts: QuantileOptions = {}): Quantiles {
+  opts = checkOptions('quantiles', opts, optionKeys<QuantileOptions>({ levels: true, maxExact: true, generator: true, finite: true }));
   const d = valuesOf(x, 'quantiles');
   const levels = opts.levels ?? DEFAULT_QUANTILES;
   checkLevels(levels, 'quantiles');

@@ -9,6 +9,7 @@
 import { ValueError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { valuesOf, type Values } from './stats.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export interface SaturationThresholds {
   /** tanh output counts as saturated when |y| > tanh. Default 0.97 (derivative 1 − y² < 0.06). */
@@ -104,6 +105,7 @@ export interface DuplicateUnits {
  * with equal signatures are compared element by element.
  */
 export function duplicateRows(w: Tensor, opts: { rtol?: number } = {}): DuplicateUnits {
+  opts = checkOptions('duplicateRows', opts, ['rtol']);
   if (!(w instanceof Tensor) || w.ndim < 2)
     throw new ValueError('duplicateRows', `expected a weight tensor with at least 2 dims [out, in, …], got ${w instanceof Tensor ? fmtShape(w.shape) : typeof w}`);
   const rtol = opts.rtol ?? 1e-6;

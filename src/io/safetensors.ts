@@ -27,6 +27,7 @@ import {
   type SafetensorsDtype, type WritableDtype,
 } from './dtypes.js';
 import { JsonSyntaxError, parseStrictJson, type Json } from './strict-json.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export { type SafetensorsDtype, type WritableDtype, floatToHalf, halfToFloat, floatToBfloat16, bfloat16ToFloat } from './dtypes.js';
 
@@ -208,14 +209,18 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+const SERIALIZE_KEYS = optionKeys<SerializeOptions>({ dtypes: true, metadata: true });
+
 /** The dtype `serialize` writes a tensor as, given its name and the options. */
 export function dtypeFor(name: string, opts: SerializeOptions = {}): WritableDtype {
+  opts = checkOptions('dtypeFor', opts, SERIALIZE_KEYS);
   const chosen = opts.dtypes && Object.prototype.hasOwnProperty.call(opts.dtypes, name) ? opts.dtypes[name] : undefined;
   return chosen ?? (name.endsWith('num_batches_tracked') ? 'I64' : 'F32');
 }
 
 /** Encode named tensors (e.g. a `stateDict()`) as the bytes of a safetensors file. */
 export function serialize(tensors: Record<string, Tensor>, opts: SerializeOptions = {}): Uint8Array {
+  opts = checkOptions('serialize', opts, SERIALIZE_KEYS);
   const op = 'serialize';
   if (tensors === null || typeof tensors !== 'object' || tensors instanceof Tensor)
     throw new ValueError(op, 'expected an object mapping names to tensors (e.g. model.stateDict())');

@@ -20,6 +20,7 @@ import { BatchNorm1d, LayerNorm } from './layers/normalization.js';
 import { Dropout } from './layers/dropout.js';
 import { Sequential } from './layers/container.js';
 import { Residual } from './residual.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export type ActivationName = 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'selu' | 'silu' | 'sigmoid' | 'identity';
 
@@ -124,6 +125,11 @@ function initBiasOf(b: Tensor, spec: BiasInit, layerIndex: number, generator?: G
   throw new ValueError('mlp', `unknown initBias ${JSON.stringify(spec)}; use 'default', 'zeros', { normal }, { uniform }, { constant } or a function`);
 }
 
+const MLP_KEYS = optionKeys<MlpOptions>({
+  inFeatures: true, hidden: true, outFeatures: true, activation: true, norm: true, residual: true, dropout: true, bias: true,
+  init: true, initBias: true, generator: true,
+});
+
 /**
  * A multilayer perceptron as a `Sequential`: for each hidden width, Linear → [norm] → activation →
  * [dropout] (wrapped in a `Residual` when `residual` and the width is unchanged), then a final
@@ -134,6 +140,7 @@ function initBiasOf(b: Tensor, spec: BiasInit, layerIndex: number, generator?: G
  */
 export function mlp(opts: MlpOptions): Sequential {
   if (typeof opts !== 'object' || opts === null) throw new ValueError('mlp', 'expects an options object { inFeatures, hidden, outFeatures, … }');
+  checkOptions('mlp', opts, MLP_KEYS);
   const inFeatures = positiveInt(opts.inFeatures, 'inFeatures');
   const outFeatures = positiveInt(opts.outFeatures, 'outFeatures');
   if (!Array.isArray(opts.hidden)) throw new ValueError('mlp', `hidden must be an array of widths (possibly empty), got ${String(opts.hidden)}`);

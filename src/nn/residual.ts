@@ -3,6 +3,7 @@ import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/binary.js';
 import { Module } from './module.js';
+import { checkOptions } from '../tensor/options.js';
 
 /**
  * y = f(x) + shortcut(x): the identity shortcut of He et al. (2015), or `projection(x)` when
@@ -14,6 +15,7 @@ export class Residual extends Module {
   projection: Module | null;
   constructor(fn: Module, opts: { projection?: Module | null } = {}) {
     super();
+    opts = checkOptions('Residual', opts, ['projection']);
     if (!(fn instanceof Module)) throw new ValueError('Residual', `fn must be a Module, got ${typeof fn}`);
     if (opts.projection != null && !(opts.projection instanceof Module))
       throw new ValueError('Residual', `projection must be a Module, got ${typeof opts.projection}`);

@@ -12,6 +12,7 @@ import { BatchNorm2d } from './layers/normalization.js';
 import { Sequential } from './layers/container.js';
 import { gatherPlanes } from './layers/pad.js';
 import { pyBool } from './layers/repr.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 /**
  * He et al.'s CIFAR option A shortcut: subsample x[:, :, ::stride, ::stride] and zero-pad the new
@@ -67,6 +68,7 @@ export class BasicBlock extends Module {
   shortcut: Module;
   constructor(inPlanes: number, planes: number, opts: BasicBlockOptions = {}) {
     super();
+    opts = checkOptions('BasicBlock', opts, optionKeys<BasicBlockOptions>({ stride: true, shortcut: true, residual: true, generator: true }));
     const stride = opts.stride ?? 1;
     const kind = opts.shortcut ?? 'A';
     if (kind !== 'A' && kind !== 'B') throw new ValueError('BasicBlock', `shortcut must be 'A' or 'B', got '${String(kind)}'`);
@@ -121,6 +123,7 @@ export class CifarResNet extends Module {
   linear: Linear;
   constructor(n: number, opts: CifarResNetOptions = {}) {
     super();
+    opts = checkOptions('CifarResNet', opts, optionKeys<CifarResNetOptions>({ numClasses: true, residual: true, shortcut: true, generator: true }));
     if (!Number.isInteger(n) || n < 1) throw new ValueError('CifarResNet', `blocks per stage must be a positive integer, got ${n}`);
     const numClasses = opts.numClasses ?? 10;
     if (!Number.isInteger(numClasses) || numClasses < 1) throw new ValueError('CifarResNet', `numClasses must be a positive integer, got ${numClasses}`);
@@ -147,7 +150,8 @@ export class CifarResNet extends Module {
 }
 
 type Builder = (opts?: Omit<CifarResNetOptions, 'residual'> & { residual?: boolean }) => CifarResNet;
-const build = (n: number, residual: boolean): Builder => (opts = {}) => new CifarResNet(n, { residual, ...opts });
+const build = (n: number, residual: boolean): Builder => (opts = {}) =>
+  new CifarResNet(n, { residual, ...checkOptions(`${residual ? 'resnet' : 'plain'}${6 * n + 2}`, opts, ['numClasses', 'shortcut', 'generator', 'residual']) });
 
 /** ResNet-20 (n=3, ≈0.27M parameters). */
 export const resnet20 = build(3, true);

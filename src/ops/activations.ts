@@ -4,6 +4,7 @@ import { add, div, mul, sub } from './binary.js';
 import { exp, pointwise, sigmoid, tanh, type PointwiseSpec } from './unary.js';
 import { asTensor } from './util.js';
 import { erfScalar } from './erf.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export { erfScalar };
 
@@ -168,6 +169,7 @@ const K_BETA = Math.sqrt(2 / Math.PI);
 const K_KAPPA = 0.044715;
 
 export function gelu(a: TensorLike, opts: GeluOptions = {}): Tensor {
+  opts = checkOptions('gelu', opts, optionKeys<GeluOptions>({ approximate: true }));
   const x = asTensor(a, 'gelu');
   const approximate = opts.approximate ?? 'none';
   if (approximate === 'none')
@@ -283,6 +285,7 @@ export interface SoftplusOptions {
 
 /** log(1 + exp(beta·x)) / beta, linear above the threshold (PyTorch's formula). */
 export function softplus(a: TensorLike, opts: SoftplusOptions = {}): Tensor {
+  opts = checkOptions('softplus', opts, optionKeys<SoftplusOptions>({ beta: true, threshold: true }));
   const x = asTensor(a, 'softplus');
   const beta = finite(opts.beta ?? 1, 'softplus', 'beta');
   const threshold = opts.threshold ?? 20;

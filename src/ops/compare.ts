@@ -10,6 +10,10 @@ import { binaryNoGrad } from './binary.js';
 import { reducedShape, type DimArg, type ReduceOptions } from './reduce.js';
 import { mapUnary } from './unary.js';
 import { asTensor, checkTensor } from './util.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
+
+const REDUCE_KEYS = optionKeys<ReduceOptions>({ keepdim: true });
+const CLOSE_KEYS = optionKeys<CloseOptions>({ rtol: true, atol: true, equalNan: true });
 
 const cmp = (code: BinaryCode) => (a: TensorLike, b: TensorLike): Tensor => {
   if (!(a instanceof Tensor) && !(b instanceof Tensor))
@@ -71,6 +75,7 @@ export interface CloseOptions {
 
 /** |a − b| ≤ atol + rtol·|b| elementwise (1/0, broadcasting); equal infinities are close. */
 export function isclose(a: TensorLike, b: TensorLike, opts: CloseOptions = {}): Tensor {
+  opts = checkOptions('isclose', opts, CLOSE_KEYS);
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
   const equalNan = opts.equalNan ?? false;
@@ -101,6 +106,7 @@ export function isclose(a: TensorLike, b: TensorLike, opts: CloseOptions = {}): 
 
 /** Whether every element of a and b (broadcast) is close; see isclose. */
 export function allclose(a: TensorLike, b: TensorLike, opts: CloseOptions = {}): boolean {
+  opts = checkOptions('allclose', opts, CLOSE_KEYS);
   const c = isclose(a, b, opts).data;
   for (let i = 0; i < c.length; i++) if (c[i] === 0) return false;
   return true;
@@ -116,6 +122,7 @@ export function equal(a: Tensor, b: Tensor): boolean {
 }
 
 function boolReduce(op: string, x: Tensor, dim: DimArg, opts: ReduceOptions, isAny: boolean): Tensor {
+  opts = checkOptions(op, opts, REDUCE_KEYS);
   checkTensor(x, op);
   const dims = normDims(dim, x.ndim, op);
   const outShape = reducedShape(x.shape, dims, opts.keepdim ?? false);

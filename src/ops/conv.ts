@@ -4,6 +4,7 @@ import { add } from './binary.js';
 import { convInputGrad, convOp, type ConvGeo } from './conv-core.js';
 import { checkTensor } from './util.js';
 import { reshape } from './view.js';
+import { optionKeys, positionalOptions } from '../tensor/options.js';
 
 /**
  * Convolutions with PyTorch's semantics (cross-correlation, zero padding): conv2d, conv1d and
@@ -60,9 +61,25 @@ function checkBias(b: Tensor | null | undefined, out: number, op: string): Tenso
   return b;
 }
 
-/** 2-D convolution (PyTorch: `F.conv2d`). */
-export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+const CONV2D_KEYS = optionKeys<Conv2dOptions>({ stride: true, padding: true, dilation: true, groups: true });
+const CONV1D_KEYS = optionKeys<Conv1dOptions>({ stride: true, padding: true, dilation: true, groups: true });
+const CONV_T_KEYS = optionKeys<ConvTranspose2dOptions>({ stride: true, padding: true, outputPadding: true, dilation: true, groups: true });
+/** PyTorch's positional order after the bias (conv_transpose2d puts groups before dilation). */
+const CONV_POSITIONAL = ['stride', 'padding', 'dilation', 'groups'] as const;
+const CONV_T_POSITIONAL = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] as const;
+
+/**
+ * 2-D convolution (PyTorch: `F.conv2d`). After the bias, the options may also be given
+ * positionally in PyTorch's order: `conv2d(x, w, b, 2, 1)` is stride 2, padding 1.
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts?: Conv2dOptions): Tensor;
+export function conv2d(
+  input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride?: IntPair, padding?: Conv2dOptions['padding'], dilation?: IntPair,
+  groups?: number,
+): Tensor;
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: unknown[]): Tensor {
   const op = 'conv2d';
+  const opts = positionalOptions<Conv2dOptions>(op, rest, CONV_POSITIONAL, CONV2D_KEYS);
   const [x, unb] = batched(input, op, 4);
   checkTensor(weight, op, 'weight');
   if (weight.ndim !== 4)
@@ -125,9 +142,18 @@ function single(v: unknown, name: string, op: string): number {
   return v;
 }
 
-/** 1-D convolution (PyTorch: `F.conv1d`): input [N, C, L] or [C, L], weight [out, in/groups, k]. */
-export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
+/**
+ * 1-D convolution (PyTorch: `F.conv1d`): input [N, C, L] or [C, L], weight [out, in/groups, k].
+ * Options as an object or positionally after the bias: stride, padding, dilation, groups.
+ */
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts?: Conv1dOptions): Tensor;
+export function conv1d(
+  input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride?: number, padding?: Conv1dOptions['padding'], dilation?: number,
+  groups?: number,
+): Tensor;
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: unknown[]): Tensor {
   const op = 'conv1d';
+  const opts = positionalOptions<Conv1dOptions>(op, rest, CONV_POSITIONAL, CONV1D_KEYS);
   const [x, unb] = batched(input, op, 3);
   checkTensor(weight, op, 'weight');
   if (weight.ndim !== 3) throw new ShapeError(op, `weight must be 3-D [out_channels, in_channels/groups, k], got ${fmtShape(weight.shape)}`);
@@ -161,8 +187,14 @@ export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
  * [in_channels, out_channels/groups, kH, kW]; output size (H−1)·stride − 2·padding +
  * dilation·(k−1) + outputPadding + 1.
  */
-export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
+export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts?: ConvTranspose2dOptions): Tensor;
+export function convTranspose2d(
+  input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride?: IntPair, padding?: IntPair, outputPadding?: IntPair, groups?: number,
+  dilation?: IntPair,
+): Tensor;
+export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: unknown[]): Tensor {
   const op = 'convTranspose2d';
+  const opts = positionalOptions<ConvTranspose2dOptions>(op, rest, CONV_T_POSITIONAL, CONV_T_KEYS);
   const [x, unb] = batched(input, op, 4);
   checkTensor(weight, op, 'weight');
   if (weight.ndim !== 4)

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/node.js';
 import { mul } from './binary.js';
 import { checkTensor } from './util.js';
+import { optionKeys, positionalOptions } from '../tensor/options.js';
 
 /**
  * Inverted dropout (PyTorch: `F.dropout`, `F.dropout2d`): in training, each element (or each
@@ -44,7 +45,16 @@ function applyMask(x: Tensor, maskData: Float32Array, maskShape: readonly number
   return record(out, name, [x], (g) => [mul(g, m)], []);
 }
 
-export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
+const DROPOUT_KEYS = optionKeys<DropoutOptions>({ p: true, training: true, generator: true });
+
+/**
+ * Zero each element with probability p and scale the rest by 1/(1−p) (PyTorch: `F.dropout`).
+ * `dropout(x, { p, training, generator })`, or positionally as in PyTorch: `dropout(x, 0.2, false)`.
+ */
+export function dropout(x: Tensor, opts?: DropoutOptions): Tensor;
+export function dropout(x: Tensor, p?: number, training?: boolean): Tensor;
+export function dropout(x: Tensor, ...rest: unknown[]): Tensor {
+  const opts = positionalOptions<DropoutOptions>('dropout', rest, ['p', 'training'], DROPOUT_KEYS);
   checkTensor(x, 'dropout');
   const p = checkP(opts.p ?? 0.5, 'dropout');
   const training = opts.training ?? true;
@@ -62,7 +72,10 @@ export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
 /**
  * Zero whole channels: input [N, C, H, W] (or unbatched [C, H, W]); one draw per (n, c).
  */
-export function dropout2d(x: Tensor, opts: DropoutOptions = {}): Tensor {
+export function dropout2d(x: Tensor, opts?: DropoutOptions): Tensor;
+export function dropout2d(x: Tensor, p?: number, training?: boolean): Tensor;
+export function dropout2d(x: Tensor, ...rest: unknown[]): Tensor {
+  const opts = positionalOptions<DropoutOptions>('dropout2d', rest, ['p', 'training'], DROPOUT_KEYS);
   checkTensor(x, 'dropout2d');
   const p = checkP(opts.p ?? 0.5, 'dropout2d');
   if (x.ndim !== 3 && x.ndim !== 4)

@@ -12,6 +12,7 @@ import { record } from '../autograd/node.js';
 import { add, binaryForward, binaryNoGrad, div, mul, neg, sub } from './binary.js';
 import { log, mapUnary } from './unary.js';
 import { asTensor, checkTensor, unbroadcast } from './util.js';
+import { OptionsError, checkOptions, optionKeys } from '../tensor/options.js';
 
 type Rule = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
 
@@ -143,7 +144,8 @@ export interface ClampOptions {
 export function clamp(a: TensorLike, opts: ClampOptions = {}): Tensor {
   const x = asTensor(a, 'clamp');
   if (opts === null || typeof opts !== 'object' || opts instanceof Tensor)
-    throw new ValueError('clamp', 'bounds are passed as an options object, e.g. clamp(x, { min: 0, max: 1 })');
+    throw new OptionsError('clamp', 'bounds are passed as an options object, e.g. clamp(x, { min: 0, max: 1 })');
+  checkOptions('clamp', opts, optionKeys<ClampOptions>({ min: true, max: true }));
   const lo = opts.min ?? null;
   const hi = opts.max ?? null;
   if (lo === null && hi === null)
@@ -273,6 +275,7 @@ export interface RoundOptions {
 
 /** Round half to even, optionally to `decimals` places (PyTorch: `round(x, decimals=…)`). */
 export function round(a: TensorLike, opts: RoundOptions = {}): Tensor {
+  opts = checkOptions('round', opts, optionKeys<RoundOptions>({ decimals: true }));
   const dec = opts.decimals ?? 0;
   if (!Number.isInteger(dec)) throw new ValueError('round', `decimals must be an integer, got ${dec}`);
   if (dec === 0) return stepwise('round', a, roundHalfEven);

@@ -11,6 +11,7 @@ import { record } from '../autograd/node.js';
 import { mul } from './binary.js';
 import { stridedAdd } from './indexing.js';
 import { asTensor, checkTensor } from './util.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 /** Check that every value of `index` is an integer in [0, size); returns them as Int32Array. */
 export function checkIndex(op: string, index: Tensor, size: number, dim: number): Int32Array {
@@ -161,6 +162,7 @@ export interface IndexAddOptions {
 
 /** x with alpha·source[…, k, …] added to the slice index[k] along `dim` (repeats accumulate). */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: IndexAddOptions = {}): Tensor {
+  opts = checkOptions('indexAdd', opts, optionKeys<IndexAddOptions>({ alpha: true }));
   const { d, idx } = index1d('indexAdd', x, dim, index);
   checkTensor(source, 'indexAdd', 'source');
   const alpha = opts.alpha ?? 1;

@@ -6,6 +6,7 @@ import { sum } from './reduce.js';
 import { logSoftmax } from './softmax.js';
 import { checkTensor } from './util.js';
 import { reshape } from './view.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 /**
  * Class-index losses: nllLoss and crossEntropy, with PyTorch's weighted mean (divide by the sum
@@ -46,6 +47,9 @@ interface NllPlan {
   readonly totalWeight: number;
   readonly reduction: Reduction;
 }
+
+const NLL_KEYS = optionKeys<NllLossOptions>({ weight: true, ignoreIndex: true, reduction: true });
+const CE_KEYS = optionKeys<CrossEntropyOptions>({ weight: true, ignoreIndex: true, reduction: true, labelSmoothing: true });
 
 function plan(op: string, input: Tensor, target: Tensor, opts: NllLossOptions): NllPlan {
   checkTensor(input, op, 'input');
@@ -145,6 +149,7 @@ function nllScatter(g: Tensor, p: NllPlan): Tensor {
  * indices `target` ([], [N] or [N,d1,...], float tensors holding integers).
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+  opts = checkOptions('nllLoss', opts, NLL_KEYS);
   return nllGather(input, plan('nllLoss', input, target, opts));
 }
 
@@ -154,6 +159,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}
  * label smoothing (the smoothing term is normalised like the main term).
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  opts = checkOptions('crossEntropy', opts, CE_KEYS);
   const op = 'crossEntropy';
   checkTensor(input, op, 'input');
   checkTensor(target, op, 'target');

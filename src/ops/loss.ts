@@ -8,6 +8,7 @@ import { softplus } from './activations.js';
 import { log, pointwise } from './unary.js';
 import { checkTensor } from './util.js';
 import { checkReduction, type Reduction } from './loss-nll.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export { crossEntropy, nllLoss, checkReduction } from './loss-nll.js';
 export type { Reduction, NllLossOptions, CrossEntropyOptions } from './loss-nll.js';
@@ -20,6 +21,12 @@ export type { Reduction, NllLossOptions, CrossEntropyOptions } from './loss-nll.
 export interface LossOptions {
   reduction?: Reduction;
 }
+
+const LOSS_KEYS = optionKeys<LossOptions>({ reduction: true });
+const SMOOTH_L1_KEYS = optionKeys<SmoothL1Options>({ reduction: true, beta: true });
+const HUBER_KEYS = optionKeys<HuberOptions>({ reduction: true, delta: true });
+const BCE_LOGITS_KEYS = optionKeys<BceWithLogitsOptions>({ reduction: true, weight: true, posWeight: true });
+const BCE_KEYS = optionKeys<BceOptions>({ reduction: true, weight: true });
 
 export function applyReduction(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
@@ -39,6 +46,7 @@ function pair(op: string, input: Tensor, target: Tensor): void {
 
 /** Mean (or sum) of (input − target)². */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  opts = checkOptions('mseLoss', opts, LOSS_KEYS);
   const reduction = checkReduction(opts.reduction ?? 'mean', 'mseLoss');
   pair('mseLoss', input, target);
   const d = sub(input, target);
@@ -71,6 +79,7 @@ const ABS_SPEC = {
 
 /** Mean (or sum) of |input − target|; the gradient at 0 is 0 (sign(0)). */
 export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  opts = checkOptions('l1Loss', opts, LOSS_KEYS);
   const reduction = checkReduction(opts.reduction ?? 'mean', 'l1Loss');
   pair('l1Loss', input, target);
   return applyReduction(pointwise(sub(input, target), ABS_SPEC), reduction);
@@ -86,6 +95,7 @@ export interface SmoothL1Options extends LossOptions {
 
 /** 0.5·d²/beta where |d| < beta, |d| − 0.5·beta elsewhere. */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
+  opts = checkOptions('smoothL1Loss', opts, SMOOTH_L1_KEYS);
   const op = 'smoothL1Loss';
   const reduction = checkReduction(opts.reduction ?? 'mean', op);
   const beta = opts.beta ?? 1;
@@ -118,6 +128,7 @@ export interface HuberOptions extends LossOptions {
 
 /** 0.5·d² where |d| < delta, delta·(|d| − 0.5·delta) elsewhere. */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
+  opts = checkOptions('huberLoss', opts, HUBER_KEYS);
   const op = 'huberLoss';
   const reduction = checkReduction(opts.reduction ?? 'mean', op);
   const delta = opts.delta ?? 1;
@@ -177,6 +188,7 @@ function sameShape(op: string, input: Tensor, target: Tensor): void {
  * (1 − t)·x + (1 + (posWeight − 1)·t)·log(1 + e^−x), times weight.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  opts = checkOptions('binaryCrossEntropyWithLogits', opts, BCE_LOGITS_KEYS);
   const op = 'binaryCrossEntropyWithLogits';
   const reduction = checkReduction(opts.reduction ?? 'mean', op);
   sameShape(op, input, target);
@@ -198,6 +210,7 @@ export interface BceOptions extends LossOptions {
  * −100 as in PyTorch so that x = 0 or 1 gives a finite loss. Inputs must lie in [0, 1].
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
+  opts = checkOptions('binaryCrossEntropy', opts, BCE_KEYS);
   const op = 'binaryCrossEntropy';
   const reduction = checkReduction(opts.reduction ?? 'mean', op);
   sameShape(op, input, target);

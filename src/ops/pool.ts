@@ -7,6 +7,7 @@ import {
 import { record } from '../autograd/node.js';
 import { checkTensor } from './util.js';
 import type { IntPair } from './conv.js';
+import { checkOptions, optionKeys, positionalOptions } from '../tensor/options.js';
 
 /**
  * 2-D pooling with PyTorch's output-size rules (floor or ceil mode; in ceil mode the last window
@@ -111,11 +112,28 @@ function maxWithWindows(op: string, x: Tensor, win: PoolWindows, returnIndices: 
   return returnIndices ? [y, new Tensor(idx.slice(), outShape)] : y;
 }
 
-/** Max over kH×kW windows (PyTorch: `F.max_pool2d`); padding counts as −∞. */
+const MAX_POOL_KEYS = optionKeys<MaxPool2dOptions>({ stride: true, padding: true, dilation: true, ceilMode: true, returnIndices: true });
+const AVG_POOL_KEYS = optionKeys<AvgPool2dOptions>({ stride: true, padding: true, ceilMode: true, countIncludePad: true, divisorOverride: true });
+/** PyTorch's positional order after the kernel size. */
+const MAX_POOL_POSITIONAL = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'] as const;
+const AVG_POOL_POSITIONAL = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'] as const;
+
+/**
+ * Max over kH×kW windows (PyTorch: `F.max_pool2d`); padding counts as −∞. The options may also
+ * be given positionally in PyTorch's order: `maxPool2d(x, 3, 2, 1)` is kernel 3, stride 2, padding 1.
+ */
 export function maxPool2d(x: Tensor, kernelSize: IntPair, opts?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(x: Tensor, kernelSize: IntPair, opts: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(x: Tensor, kernelSize: IntPair, opts: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool2d(
+  x: Tensor, kernelSize: IntPair, stride?: IntPair | null, padding?: IntPair, dilation?: IntPair, ceilMode?: boolean, returnIndices?: false,
+): Tensor;
+export function maxPool2d(
+  x: Tensor, kernelSize: IntPair, stride: IntPair | null | undefined, padding: IntPair | undefined, dilation: IntPair | undefined,
+  ceilMode: boolean | undefined, returnIndices: true,
+): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: IntPair, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
   const op = 'maxPool2d';
+  const opts = positionalOptions<MaxPool2dOptions>(op, rest, MAX_POOL_POSITIONAL, MAX_POOL_KEYS);
   const { H, W } = planesOf(x, op);
   const k = pairOf(kernelSize, [1, 1], 'kernelSize', op, 1);
   const s = pairOf(opts.stride, k, 'stride', op, 1);
@@ -143,9 +161,18 @@ function avgBackward(g: Tensor, win: PoolWindows, planes: number, H: number, W: 
   return record(out, `${op}Backward`, [g], (gg) => [avgForward(gg, win, planes, H, W, [...g.shape], op)], []);
 }
 
-/** Mean over kH×kW windows (PyTorch: `F.avg_pool2d`). */
-export function avgPool2d(x: Tensor, kernelSize: IntPair, opts: AvgPool2dOptions = {}): Tensor {
+/**
+ * Mean over kH×kW windows (PyTorch: `F.avg_pool2d`). The options may also be given positionally
+ * in PyTorch's order: stride, padding, ceilMode, countIncludePad, divisorOverride.
+ */
+export function avgPool2d(x: Tensor, kernelSize: IntPair, opts?: AvgPool2dOptions): Tensor;
+export function avgPool2d(
+  x: Tensor, kernelSize: IntPair, stride?: IntPair | null, padding?: IntPair, ceilMode?: boolean, countIncludePad?: boolean,
+  divisorOverride?: number | null,
+): Tensor;
+export function avgPool2d(x: Tensor, kernelSize: IntPair, ...rest: unknown[]): Tensor {
   const op = 'avgPool2d';
+  const opts = positionalOptions<AvgPool2dOptions>(op, rest, AVG_POOL_POSITIONAL, AVG_POOL_KEYS);
   const { planes, H, W, lead } = planesOf(x, op);
   const k = pairOf(kernelSize, [1, 1], 'kernelSize', op, 1);
   const s = pairOf(opts.stride, k, 'stride', op, 1);
@@ -200,10 +227,11 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: OutSize): Tensor {
 }
 
 /** Max-pool to a fixed output size (PyTorch: `F.adaptive_max_pool2d`). */
-export function adaptiveMaxPool2d(x: Tensor, outputSize: OutSize, opts?: { returnIndices?: false }): Tensor;
-export function adaptiveMaxPool2d(x: Tensor, outputSize: OutSize, opts: { returnIndices: true }): [Tensor, Tensor];
-export function adaptiveMaxPool2d(x: Tensor, outputSize: OutSize, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d(x: Tensor, outputSize: OutSize, opts?: { returnIndices?: false } | false): Tensor;
+export function adaptiveMaxPool2d(x: Tensor, outputSize: OutSize, opts: { returnIndices: true } | true): [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: OutSize, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
   const op = 'adaptiveMaxPool2d';
+  const opts = positionalOptions<{ returnIndices?: boolean }>(op, rest, ['returnIndices'], ['returnIndices']);
   const { win } = adaptiveWindows(x, outputSize, op);
   return maxWithWindows(op, x, win, opts.returnIndices ?? false);
 }

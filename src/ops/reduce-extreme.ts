@@ -17,6 +17,9 @@ import { reducedShape, type DimArg, type ReduceOptions } from './reduce.js';
 import { foldGroups, groups, reduceDims, requireNonEmpty } from './reduce-groups.js';
 import { checkTensor } from './util.js';
 import { reshape } from './view.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
+
+const REDUCE_KEYS = optionKeys<ReduceOptions>({ keepdim: true });
 
 export interface ValuesIndices {
   values: Tensor;
@@ -106,6 +109,7 @@ export function min(x: Tensor, dimOrOther?: number | Tensor, opts: ReduceOptions
 }
 
 function extremeDispatch(op: 'max' | 'min', x: Tensor, a: number | Tensor | undefined, opts: ReduceOptions): Tensor | ValuesIndices {
+  opts = checkOptions(op, opts, REDUCE_KEYS);
   checkTensor(x, op);
   if (a === undefined || a === null) return overall(op, x);
   if (a instanceof Tensor) return op === 'max' ? maximum(x, a) : minimum(x, a);
@@ -114,6 +118,7 @@ function extremeDispatch(op: 'max' | 'min', x: Tensor, a: number | Tensor | unde
 }
 
 function aextreme(op: 'amax' | 'amin', x: Tensor, dim: DimArg, opts: ReduceOptions): Tensor {
+  opts = checkOptions(op, opts, REDUCE_KEYS);
   const dims = reduceDims(x, dim, op);
   requireNonEmpty(x, dims, op);
   const g0 = groups(x, dims, opts.keepdim ?? false);
@@ -132,6 +137,7 @@ export const amax = (x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Tensor 
 export const amin = (x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Tensor => aextreme('amin', x, dim, opts);
 
 function argextreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, opts: ReduceOptions): Tensor {
+  opts = checkOptions(op, opts, REDUCE_KEYS);
   checkTensor(x, op);
   const keepdim = opts.keepdim ?? false;
   if (dim === undefined || dim === null) {

@@ -15,6 +15,7 @@ import { foldGroups, groups, reduceDims, requireNonEmpty } from './reduce-groups
 import { exp, mapUnary } from './unary.js';
 import { checkTensor } from './util.js';
 import { reshape } from './view.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 const ZERO = new Tensor(new Float32Array(1), []);
 const signOf = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : 0);
@@ -27,9 +28,12 @@ export interface VarOptions extends ReduceOptions {
   unbiased?: boolean;
 }
 
+const VAR_KEYS = optionKeys<VarOptions>({ keepdim: true, correction: true, unbiased: true });
+const REDUCE_KEYS = optionKeys<ReduceOptions>({ keepdim: true });
+
 function varArgs(op: string, dim: DimArg | VarOptions, opts: VarOptions): [DimArg, VarOptions] {
-  if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) return [undefined, dim as VarOptions];
-  return [dim as DimArg, opts];
+  if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) return [undefined, checkOptions(op, dim as VarOptions, VAR_KEYS)];
+  return [dim as DimArg, checkOptions(op, opts, VAR_KEYS)];
 }
 
 function correctionOf(op: string, o: VarOptions): number {
@@ -133,6 +137,7 @@ function normFold(p: number): (data: Float32Array, off: number, n: number) => nu
  * nonzeros) or 'fro' (= 2). Accumulates in float64. The gradient of the 2-norm at 0 is 0.
  */
 export function norm(x: Tensor, p: NormOrd = 2, dim?: DimArg, opts: ReduceOptions = {}): Tensor {
+  opts = checkOptions('norm', opts, REDUCE_KEYS);
   checkTensor(x, 'norm');
   const ord = p === 'fro' ? 2 : p;
   if (typeof ord !== 'number' || Number.isNaN(ord))
@@ -165,6 +170,7 @@ export function norm(x: Tensor, p: NormOrd = 2, dim?: DimArg, opts: ReduceOption
 
 /** log Σ exp(x) over `dim` (all when omitted), computed stably (shifted by the max). */
 export function logsumexp(x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Tensor {
+  opts = checkOptions('logsumexp', opts, REDUCE_KEYS);
   const dims = reduceDims(x, dim, 'logsumexp');
   const g0 = groups(x, dims, opts.keepdim ?? false);
   const out = foldGroups(g0, (d, off, n) => {
@@ -185,6 +191,7 @@ export function logsumexp(x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Te
 
 /** Product over `dim` (all when omitted). The gradient is exact with zeros in the input. */
 export function prod(x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Tensor {
+  opts = checkOptions('prod', opts, REDUCE_KEYS);
   const dims = reduceDims(x, dim, 'prod');
   const g0 = groups(x, dims, opts.keepdim ?? false);
   const out = foldGroups(g0, (d, off, n) => {

@@ -5,10 +5,12 @@ import { record } from '../autograd/node.js';
 import { mul } from './binary.js';
 import { checkTensor, expandTo } from './util.js';
 import { reshape } from './view.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export interface ReduceOptions {
   keepdim?: boolean;
 }
+const REDUCE_KEYS = optionKeys<ReduceOptions>({ keepdim: true });
 export type DimArg = number | readonly number[] | null | undefined;
 
 /** Shape after reducing `dims`, with or without the kept size-1 dims. */
@@ -23,6 +25,7 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
 
 /** Sum over `dim` (all dims when omitted). */
 export function sum(x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Tensor {
+  opts = checkOptions('sum', opts, REDUCE_KEYS);
   checkTensor(x, 'sum');
   const dims = normDims(dim, x.ndim, 'sum');
   const keep = reducedShape(x.shape, dims, true);
@@ -33,6 +36,7 @@ export function sum(x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Tensor {
 
 /** Mean over `dim` (all dims when omitted). */
 export function mean(x: Tensor, dim?: DimArg, opts: ReduceOptions = {}): Tensor {
+  opts = checkOptions('mean', opts, REDUCE_KEYS);
   checkTensor(x, 'mean');
   const dims = normDims(dim, x.ndim, 'mean');
   let n = 1;

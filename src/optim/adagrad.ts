@@ -1,4 +1,9 @@
 import { Optimizer, buffer, checkBool, checkNonNegative, stateOf, type ParamGroup, type Params } from './optimizer.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
+
+const ADAGRAD_KEYS = optionKeys<AdagradOptions>({
+  lr: true, lrDecay: true, weightDecay: true, initialAccumulatorValue: true, eps: true, maximize: true,
+});
 
 export interface AdagradOptions {
   /** Learning rate; default 1e-2. */
@@ -24,6 +29,7 @@ export interface AdagradOptions {
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: Params<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
+    checkOptions('Adagrad', opts, ADAGRAD_KEYS);
     super(params, {
       lr: opts.lr ?? 1e-2,
       lrDecay: opts.lrDecay ?? 0,

@@ -1,6 +1,9 @@
 import { ValueError } from '../tensor/errors.js';
 import { Optimizer, buffer, checkBool, checkNonNegative, stateOf, type ParamGroup, type Params } from './optimizer.js';
 import { adamStep } from './kernels.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
+
+const ADAM_KEYS = optionKeys<AdamOptions>({ lr: true, betas: true, eps: true, weightDecay: true, amsgrad: true, maximize: true });
 
 export interface AdamOptions {
   /** Learning rate; default 1e-3. */
@@ -45,6 +48,7 @@ export class Adam extends Optimizer<AdamOptions> {
   protected readonly decoupledWeightDecay: boolean = false;
 
   constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    checkOptions(new.target.name, opts, ADAM_KEYS);
     super(params, {
       lr: opts.lr ?? 1e-3,
       betas: opts.betas ?? [0.9, 0.999],

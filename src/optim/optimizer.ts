@@ -1,6 +1,7 @@
 import { ShapeError, ValueError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { enableGrad } from '../autograd/grad-mode.js';
+import { checkOptions } from '../tensor/options.js';
 
 /** A parameter group as passed in: its tensors plus any hyper-parameters overriding the defaults. */
 export type ParamGroupInput<H = Record<string, unknown>> = Partial<H> & {
@@ -34,6 +35,8 @@ export type StepHook = (optimizer: Optimizer<any>) => void;
 export interface BaseHyper {
   lr: number;
 }
+
+const SCHEDULER_GROUP_KEYS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'];
 
 function copyValue(v: unknown): any {
   if (v instanceof Tensor) return new Tensor(v.data.slice(), v.shape);
@@ -91,6 +94,8 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
   addParamGroup(group: ParamGroupInput<H>): void {
     if (group === null || typeof group !== 'object' || group instanceof Tensor || !('params' in group))
       throw new ValueError(this.name, 'a parameter group must be an object with a params field: { params: [...], lr?: … }');
+    // Keys a scheduler writes into its groups are valid too (OneCycleLR: maxLr, minLr, …).
+    checkOptions(`${this.name} parameter group`, group, ['params', ...Object.keys(this.defaults), ...SCHEDULER_GROUP_KEYS]);
     const raw = group.params;
     if (raw instanceof Set)
       throw new ValueError(this.name, 'optimizer parameters need to be organized in ordered collections, but the ordering of a Set is not stable; use an array');

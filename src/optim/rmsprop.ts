@@ -1,4 +1,9 @@
 import { Optimizer, buffer, checkBool, checkNonNegative, stateOf, type ParamGroup, type Params } from './optimizer.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
+
+const RMSPROP_KEYS = optionKeys<RMSpropOptions>({
+  lr: true, alpha: true, eps: true, weightDecay: true, momentum: true, centered: true, maximize: true,
+});
 
 export interface RMSpropOptions {
   /** Learning rate; default 1e-2. */
@@ -28,6 +33,7 @@ export interface RMSpropOptions {
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Params<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
+    checkOptions('RMSprop', opts, RMSPROP_KEYS);
     super(params, {
       lr: opts.lr ?? 1e-2,
       alpha: opts.alpha ?? 0.99,

@@ -1,6 +1,9 @@
 import { ValueError } from '../tensor/errors.js';
 import { sgdMomentum, sgdPlain } from './kernels.js';
 import { Optimizer, buffer, checkBool, checkNonNegative, stateOf, type ParamGroup, type Params } from './optimizer.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
+
+const SGD_KEYS = optionKeys<SGDOptions>({ lr: true, momentum: true, dampening: true, weightDecay: true, nesterov: true, maximize: true });
 
 export interface SGDOptions {
   /** Learning rate; default 1e-3 (current PyTorch's default). */
@@ -27,6 +30,7 @@ export interface SGDOptions {
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, opts: Partial<SGDOptions> = {}) {
+    checkOptions('SGD', opts, SGD_KEYS);
     super(params, {
       lr: opts.lr ?? 1e-3,
       momentum: opts.momentum ?? 0,

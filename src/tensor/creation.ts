@@ -2,6 +2,7 @@ import { ValueError, fmtShape } from './errors.js';
 import { defaultGenerator, type Generator } from './rng.js';
 import { checkShape, numel } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { checkOptions, optionKeys } from './options.js';
 
 export interface CreateOptions {
   requiresGrad?: boolean;
@@ -14,6 +15,10 @@ export interface TensorOptions extends CreateOptions {
   shape?: readonly number[];
 }
 
+const CREATE_KEYS = optionKeys<CreateOptions>({ requiresGrad: true });
+const RANDOM_KEYS = optionKeys<RandomOptions>({ requiresGrad: true, generator: true });
+const TENSOR_KEYS = optionKeys<TensorOptions>({ requiresGrad: true, shape: true });
+
 type ShapeArg = readonly number[] | number;
 
 function shapeOf(s: ShapeArg, op: string): number[] {
@@ -25,6 +30,7 @@ export function tensor(
   values: NestedArray | Float32Array | Float64Array | Int32Array | Uint8Array | readonly number[] | Tensor,
   opts: TensorOptions = {},
 ): Tensor {
+  opts = checkOptions('tensor', opts, TENSOR_KEYS);
   let data: Float32Array;
   let shape: number[];
   if (values instanceof Tensor) {
@@ -74,10 +80,12 @@ function inferNestedShape(v: NestedArray): number[] {
 }
 
 export function scalar(value: number, opts: CreateOptions = {}): Tensor {
+  opts = checkOptions('scalar', opts, CREATE_KEYS);
   return new Tensor(Float32Array.of(value), [], opts.requiresGrad ?? false);
 }
 
 export function full(shape: ShapeArg, value: number, opts: CreateOptions = {}): Tensor {
+  opts = checkOptions('full', opts, CREATE_KEYS);
   const s = shapeOf(shape, 'full');
   const d = new Float32Array(numel(s));
   if (value !== 0) d.fill(value);
@@ -89,6 +97,7 @@ export const ones = (shape: ShapeArg, opts: CreateOptions = {}): Tensor => full(
 export const empty = zeros;
 
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  opts = checkOptions('arange', opts, CREATE_KEYS);
   if (end === undefined) {
     end = start;
     start = 0;
@@ -101,6 +110,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 }
 
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  opts = checkOptions('linspace', opts, CREATE_KEYS);
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError('linspace', `steps must be a non-negative integer, got ${steps}`);
   const d = new Float32Array(steps);
   if (steps === 1) return new Tensor(Float32Array.of(start), [1], opts.requiresGrad ?? false); // PyTorch: [start]
@@ -112,6 +122,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 }
 
 export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor {
+  opts = checkOptions('eye', opts, CREATE_KEYS);
   const s = checkShape([n, m], 'eye');
   const d = new Float32Array(n * m);
   for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
@@ -120,6 +131,7 @@ export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor 
 
 /** U[0, 1). */
 export function rand(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
+  opts = checkOptions('rand', opts, RANDOM_KEYS);
   const s = shapeOf(shape, 'rand');
   const g = opts.generator ?? defaultGenerator;
   const d = new Float32Array(numel(s));
@@ -129,6 +141,7 @@ export function rand(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
 
 /** N(0, 1). */
 export function randn(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
+  opts = checkOptions('randn', opts, RANDOM_KEYS);
   const s = shapeOf(shape, 'randn');
   const g = opts.generator ?? defaultGenerator;
   const d = new Float32Array(numel(s));
@@ -146,6 +159,7 @@ export function randint(low: number, high: number | ShapeArg, shape?: ShapeArg |
   }
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
     throw new ValueError('randint', `need integers low < high, got low=${low}, high=${high}`);
+  opts = checkOptions('randint', opts, RANDOM_KEYS);
   const s = shapeOf(shape as ShapeArg, 'randint');
   const g = opts.generator ?? defaultGenerator;
   const d = new Float32Array(numel(s));

@@ -4,3 +4,4 @@ export * from './rng.js';
 export * from './tensor.js';
 export * from './creation.js';
 export { setStoragePool, pooledStorageBytes } from './storage-pool.js';
+export { OptionsError } from './options.js';

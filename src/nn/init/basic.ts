@@ -1,6 +1,7 @@
 import { ValueError, fmtShape } from '../../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../../tensor/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { checkOptions, optionKeys } from '../../tensor/options.js';
 
 /**
  * Every initializer writes straight into `t.data` (no tape, like PyTorch's `torch.no_grad()`
@@ -11,6 +12,8 @@ export interface GeneratorOption {
   /** Source of randomness; the process-wide `defaultGenerator` when omitted. */
   generator?: Generator;
 }
+
+const GENERATOR_KEYS = optionKeys<GeneratorOption>({ generator: true });
 
 /** @internal mark a tensor as modified in place. */
 export function touched<T extends Tensor>(t: T): T {
@@ -25,6 +28,7 @@ function checkFinite(op: string, what: string, v: number): void {
 
 /** Fill with U[a, b) (PyTorch: `nn.init.uniform_`). */
 export function uniform_<T extends Tensor>(t: T, a = 0, b = 1, opts: GeneratorOption = {}): T {
+  opts = checkOptions('uniform_', opts, GENERATOR_KEYS);
   checkFinite('uniform_', 'a (lower bound)', a);
   checkFinite('uniform_', 'b (upper bound)', b);
   if (a > b) throw new ValueError('uniform_', `expects a [a, b) range with a <= b, but found a=${a} > b=${b}; swap the bounds`);
@@ -36,6 +40,7 @@ export function uniform_<T extends Tensor>(t: T, a = 0, b = 1, opts: GeneratorOp
 
 /** Fill with N(mean, std²) (PyTorch: `nn.init.normal_`). */
 export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts: GeneratorOption = {}): T {
+  opts = checkOptions('normal_', opts, GENERATOR_KEYS);
   checkFinite('normal_', 'mean', mean);
   checkFinite('normal_', 'std', std);
   if (std < 0) throw new ValueError('normal_', `expects std >= 0, but found std=${std}`);

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { touched, normal_, uniform_, type GeneratorOption } from './basic.js';
 import { calculateCorrectFan, calculateFanInAndFanOut, calculateGain, type FanMode, type Nonlinearity } from './fans.js';
 import { erfinv, normCdf } from './special.js';
+import { checkOptions, optionKeys } from '../../tensor/options.js';
 
 export interface XavierOptions extends GeneratorOption {
   /** Scaling factor (see `calculateGain`); default 1. */
@@ -19,14 +20,18 @@ function xavierStd(t: Tensor, gain: number, op: string): number {
 
 /** U(−a, a) with a = gain·√(6 / (fanIn + fanOut)) (Glorot & Bengio 2010; PyTorch: `nn.init.xavier_uniform_`). */
 export function xavierUniform_<T extends Tensor>(t: T, opts: XavierOptions = {}): T {
+  opts = checkOptions('xavierUniform_', opts, XAVIER_KEYS);
   const a = Math.sqrt(3) * xavierStd(t, opts.gain ?? 1, 'xavierUniform_');
-  return uniform_(t, -a, a, opts);
+  return uniform_(t, -a, a, { generator: opts.generator });
 }
 
 /** N(0, std²) with std = gain·√(2 / (fanIn + fanOut)) (PyTorch: `nn.init.xavier_normal_`). */
 export function xavierNormal_<T extends Tensor>(t: T, opts: XavierOptions = {}): T {
-  return normal_(t, 0, xavierStd(t, opts.gain ?? 1, 'xavierNormal_'), opts);
+  opts = checkOptions('xavierNormal_', opts, XAVIER_KEYS);
+  return normal_(t, 0, xavierStd(t, opts.gain ?? 1, 'xavierNormal_'), { generator: opts.generator });
 }
+
+const XAVIER_KEYS = optionKeys<XavierOptions>({ gain: true, generator: true });
 
 export interface KaimingOptions extends GeneratorOption {
   /** Negative slope of the rectifier after this layer (used with 'leaky_relu'); default 0. */
@@ -38,6 +43,7 @@ export interface KaimingOptions extends GeneratorOption {
 }
 
 function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
+  opts = checkOptions(op, opts, optionKeys<KaimingOptions>({ a: true, mode: true, nonlinearity: true, generator: true }));
   const fan = calculateCorrectFan(t, opts.mode ?? 'fan_in', op);
   const gain = calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0);
   return gain / Math.sqrt(fan);
@@ -51,13 +57,13 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
 export function kaimingUniform_<T extends Tensor>(t: T, opts: KaimingOptions = {}): T {
   if (t.shape.includes(0)) return t;
   const bound = Math.sqrt(3) * kaimingStd(t, opts, 'kaimingUniform_');
-  return uniform_(t, -bound, bound, opts);
+  return uniform_(t, -bound, bound, { generator: opts.generator });
 }
 
 /** N(0, std²) with std = gain / √fan (PyTorch: `nn.init.kaiming_normal_`). No-op on empty tensors. */
 export function kaimingNormal_<T extends Tensor>(t: T, opts: KaimingOptions = {}): T {
   if (t.shape.includes(0)) return t;
-  return normal_(t, 0, kaimingStd(t, opts, 'kaimingNormal_'), opts);
+  return normal_(t, 0, kaimingStd(t, opts, 'kaimingNormal_'), { generator: opts.generator });
 }
 
 export interface TruncNormalOptions extends GeneratorOption {
@@ -76,6 +82,7 @@ export interface TruncNormalOptions extends GeneratorOption {
  * (where PyTorch warns) the sample quality degrades, as it does in PyTorch.
  */
 export function truncNormal_<T extends Tensor>(t: T, opts: TruncNormalOptions = {}): T {
+  opts = checkOptions('truncNormal_', opts, optionKeys<TruncNormalOptions>({ mean: true, std: true, a: true, b: true, generator: true }));
   const mean = opts.mean ?? 0;
   const std = opts.std ?? 1;
   const a = opts.a ?? -2;

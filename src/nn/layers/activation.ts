@@ -20,6 +20,7 @@ import {
 import { logSoftmax, softmax } from '../../ops/softmax.js';
 import { Module } from '../module.js';
 import { pyNum } from './repr.js';
+import { checkOptions } from '../../tensor/options.js';
 
 /** Activation modules (PyTorch: `nn.ReLU`, `nn.Tanh`, …); each wraps the functional op. */
 export class ReLU extends Module {
@@ -77,6 +78,7 @@ export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
   constructor(opts: { approximate?: 'none' | 'tanh' } = {}) {
     super();
+    opts = checkOptions('GELU', opts, ['approximate']);
     const a = opts.approximate ?? 'none';
     if (a !== 'none' && a !== 'tanh') throw new ValueError('GELU', `approximate must be 'none' or 'tanh', got '${String(a)}'`);
     this.approximate = a;
@@ -109,6 +111,7 @@ export class Softplus extends Module {
   readonly threshold: number;
   constructor(opts: { beta?: number; threshold?: number } = {}) {
     super();
+    opts = checkOptions('Softplus', opts, ['beta', 'threshold']);
     this.beta = opts.beta ?? 1;
     this.threshold = opts.threshold ?? 20;
     if (!Number.isFinite(this.beta) || this.beta === 0) throw new ValueError('Softplus', `beta must be a finite non-zero number, got ${this.beta}`);

@@ -8,6 +8,12 @@ import { resetAffine } from './linear.js';
 import { pad2d, type PaddingMode } from './pad.js';
 import { pyBool, pyTuple } from './repr.js';
 import { pair, type Pair } from './args.js';
+import { optionKeys, positionalOptions } from '../../tensor/options.js';
+
+const CONV_KEYS = optionKeys<Conv2dOptions>({
+  stride: true, padding: true, dilation: true, groups: true, bias: true, paddingMode: true, generator: true,
+});
+const CONV_POSITIONAL = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'] as const;
 
 export type Conv2dPadding = Pair | 'same' | 'valid';
 
@@ -41,9 +47,16 @@ export class Conv2d extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Conv2dOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts?: Conv2dOptions);
+  /** PyTorch's positional order: nn.Conv2d(in, out, kernel_size, stride, padding, dilation, groups, bias, padding_mode). */
+  constructor(
+    inChannels: number, outChannels: number, kernelSize: Pair, stride?: Pair, padding?: Conv2dPadding, dilation?: Pair, groups?: number,
+    bias?: boolean, paddingMode?: PaddingMode,
+  );
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...rest: unknown[]) {
     super();
     const op = 'Conv2d';
+    const opts = positionalOptions<Conv2dOptions>(op, rest, CONV_POSITIONAL, CONV_KEYS);
     for (const [k, v] of [['inChannels', inChannels], ['outChannels', outChannels]] as const)
       if (!Number.isInteger(v) || v < 1) throw new ValueError(op, `${k} must be a positive integer, got ${v}`);
     const groups = opts.groups ?? 1;

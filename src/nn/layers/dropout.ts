@@ -4,6 +4,7 @@ import type { Generator } from '../../tensor/rng.js';
 import { dropout } from '../../ops/dropout.js';
 import { Module } from '../module.js';
 import { pyBool, pyNum } from './repr.js';
+import { checkOptions } from '../../tensor/options.js';
 
 /**
  * Zeroes each element with probability `p` while training and scales the rest by 1/(1−p)
@@ -15,6 +16,7 @@ export class Dropout extends Module {
   generator: Generator | undefined;
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
+    opts = checkOptions('Dropout', opts, ['generator']);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1))
       throw new ValueError('Dropout', `dropout probability has to be between 0 and 1, but got ${p}`);
     this.p = p;

@@ -9,6 +9,7 @@ import { Parameter, zerosParameter } from '../parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 import { pyBool, pyTuple } from './repr.js';
 import { checkSize } from './args.js';
+import { optionKeys, positionalOptions } from '../../tensor/options.js';
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -37,8 +38,12 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+  constructor(inFeatures: number, outFeatures: number, opts?: LinearOptions);
+  /** PyTorch's positional form: nn.Linear(in_features, out_features, bias). */
+  constructor(inFeatures: number, outFeatures: number, bias?: boolean);
+  constructor(inFeatures: number, outFeatures: number, ...rest: unknown[]) {
     super();
+    const opts = positionalOptions<LinearOptions>('Linear', rest, ['bias'], optionKeys<LinearOptions>({ bias: true, generator: true }));
     checkSize('Linear', 'inFeatures', inFeatures, 0);
     checkSize('Linear', 'outFeatures', outFeatures, 0);
     this.inFeatures = inFeatures;

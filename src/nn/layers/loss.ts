@@ -12,6 +12,7 @@ import {
 } from '../../ops/loss.js';
 import { Module } from '../module.js';
 import { pyNum } from './repr.js';
+import { checkOptions } from '../../tensor/options.js';
 
 /**
  * Loss modules (PyTorch: `nn.CrossEntropyLoss`, …). Each holds its options and calls the
@@ -71,7 +72,7 @@ export class CrossEntropyLoss extends WeightedLoss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
   constructor(opts: CrossEntropyLossOptions = {}) {
-    super(opts);
+    super(checkOptions('CrossEntropyLoss', opts, ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing']));
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;
     if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1))
@@ -101,7 +102,7 @@ export interface NLLLossOptions extends LossOptions {
 export class NLLLoss extends WeightedLoss {
   readonly ignoreIndex: number;
   constructor(opts: NLLLossOptions = {}) {
-    super(opts);
+    super(checkOptions('NLLLoss', opts, ['reduction', 'weight', 'ignoreIndex']));
     this.ignoreIndex = opts.ignoreIndex ?? -100;
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -112,7 +113,7 @@ export class NLLLoss extends WeightedLoss {
 /** Mean squared error. */
 export class MSELoss extends Loss {
   constructor(opts: LossOptions = {}) {
-    super(opts);
+    super(checkOptions('MSELoss', opts, ['reduction']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, { reduction: this.reduction });
@@ -122,7 +123,7 @@ export class MSELoss extends Loss {
 /** Mean absolute error. */
 export class L1Loss extends Loss {
   constructor(opts: LossOptions = {}) {
-    super(opts);
+    super(checkOptions('L1Loss', opts, ['reduction']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return l1Loss(input, target, { reduction: this.reduction });
@@ -139,7 +140,7 @@ export interface BCEWithLogitsLossOptions extends LossOptions {
 /** Sigmoid + binary cross-entropy in one numerically stable op. */
 export class BCEWithLogitsLoss extends WeightedLoss {
   constructor(opts: BCEWithLogitsLossOptions = {}) {
-    super(opts);
+    super(checkOptions('BCEWithLogitsLoss', opts, ['reduction', 'weight', 'posWeight']));
     this.registerBuffer('pos_weight', checkWeight('BCEWithLogitsLoss', opts.posWeight, 'posWeight'));
   }
   /** The `pos_weight` buffer (snake_case for state-dict compatibility). */
@@ -158,7 +159,7 @@ export class BCEWithLogitsLoss extends WeightedLoss {
 /** Binary cross-entropy on probabilities in [0, 1] (logs clamped at −100, as in PyTorch). */
 export class BCELoss extends WeightedLoss {
   constructor(opts: LossOptions & { weight?: Tensor | null } = {}) {
-    super(opts);
+    super(checkOptions('BCELoss', opts, ['reduction', 'weight']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropy(input, target, { weight: this.classWeight ?? undefined, reduction: this.reduction });
@@ -169,7 +170,7 @@ export class BCELoss extends WeightedLoss {
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
   constructor(opts: LossOptions & { beta?: number } = {}) {
-    super(opts);
+    super(checkOptions('SmoothL1Loss', opts, ['reduction', 'beta']));
     this.beta = opts.beta ?? 1;
     if (!(this.beta >= 0)) throw new ValueError('SmoothL1Loss', `beta must be a non-negative number, got ${this.beta}`);
   }
@@ -182,7 +183,7 @@ export class SmoothL1Loss extends Loss {
 export class HuberLoss extends Loss {
   readonly delta: number;
   constructor(opts: LossOptions & { delta?: number } = {}) {
-    super(opts);
+    super(checkOptions('HuberLoss', opts, ['reduction', 'delta']));
     this.delta = opts.delta ?? 1;
     if (!(this.delta > 0)) throw new ValueError('HuberLoss', `delta must be a positive number, got ${this.delta}`);
   }

@@ -8,6 +8,7 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { checkSize } from './args.js';
 import { pyBool, pyNum, pyTuple } from './repr.js';
+import { checkOptions, optionKeys } from '../../tensor/options.js';
 
 /**
  * Normalization layers (PyTorch: `nn.BatchNorm1d/2d`, `nn.LayerNorm`, `nn.GroupNorm`,
@@ -28,6 +29,8 @@ export interface NormOptions {
   /** Keep running statistics for eval mode. */
   trackRunningStats?: boolean;
 }
+
+const NORM_KEYS = optionKeys<NormOptions>({ eps: true, momentum: true, affine: true, trackRunningStats: true });
 
 abstract class NormBase extends Module {
   readonly numFeatures: number;
@@ -104,7 +107,7 @@ abstract class NormBase extends Module {
 
 abstract class BatchNormBase extends NormBase {
   constructor(numFeatures: number, opts: NormOptions = {}) {
-    super(numFeatures, opts, { affine: true, track: true });
+    super(numFeatures, checkOptions(new.target.name, opts, NORM_KEYS), { affine: true, track: true });
   }
 
   protected abstract checkInput(x: Tensor): void;
@@ -153,7 +156,7 @@ export class BatchNorm2d extends BatchNormBase {
 
 abstract class InstanceNormBase extends NormBase {
   constructor(numFeatures: number, opts: NormOptions = {}) {
-    super(numFeatures, opts, { affine: false, track: false });
+    super(numFeatures, checkOptions(new.target.name, opts, NORM_KEYS), { affine: false, track: false });
     if (this.momentum === null)
       throw new ValueError(this.constructor.name, 'momentum null (cumulative average) is only supported by BatchNorm; pass a number');
   }
@@ -212,6 +215,7 @@ export class LayerNorm extends Module {
   bias: Parameter | null;
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
+    opts = checkOptions('LayerNorm', opts, optionKeys<LayerNormOptions>({ eps: true, elementwiseAffine: true, bias: true }));
     const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (ns.length === 0) throw new ValueError('LayerNorm', 'normalizedShape must name at least one dim');
     for (const d of ns) checkSize('LayerNorm', 'each size in normalizedShape', d);
@@ -244,6 +248,7 @@ export class GroupNorm extends Module {
   bias: Parameter | null;
   constructor(numGroups: number, numChannels: number, opts: { eps?: number; affine?: boolean } = {}) {
     super();
+    opts = checkOptions('GroupNorm', opts, ['eps', 'affine']);
     checkSize('GroupNorm', 'numGroups', numGroups);
     checkSize('GroupNorm', 'numChannels', numChannels);
     if (numChannels % numGroups !== 0)

@@ -4,6 +4,10 @@ import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d } from '../.
 import { Module } from '../module.js';
 import { pair, type Pair } from './args.js';
 import { pyBool } from './repr.js';
+import { optionKeys, positionalOptions } from '../../tensor/options.js';
+
+const MAX_POOL_KEYS = optionKeys<MaxPool2dOptions>({ stride: true, padding: true, dilation: true, ceilMode: true, returnIndices: true });
+const AVG_POOL_KEYS = optionKeys<AvgPool2dOptions>({ stride: true, padding: true, ceilMode: true, countIncludePad: true, divisorOverride: true });
 
 const show = (v: Pair | null): string => (v === null ? 'None' : typeof v === 'number' ? String(v) : `(${v[0]}, ${v[1]})`);
 
@@ -27,8 +31,12 @@ export class MaxPool2d extends Module {
   readonly dilation: Pair;
   readonly ceilMode: boolean;
   readonly returnIndices: boolean;
-  constructor(kernelSize: Pair, opts: MaxPool2dOptions = {}) {
+  constructor(kernelSize: Pair, opts?: MaxPool2dOptions);
+  /** PyTorch's positional order: nn.MaxPool2d(kernel_size, stride, padding, dilation, return_indices, ceil_mode). */
+  constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, dilation?: Pair, returnIndices?: boolean, ceilMode?: boolean);
+  constructor(kernelSize: Pair, ...rest: unknown[]) {
     super();
+    const opts = positionalOptions<MaxPool2dOptions>('MaxPool2d', rest, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'], MAX_POOL_KEYS);
     const k = pair('MaxPool2d', 'kernelSize', kernelSize, 1);
     pair('MaxPool2d', 'stride', opts.stride ?? kernelSize, 1);
     const p = pair('MaxPool2d', 'padding', opts.padding ?? 0, 0);
@@ -70,8 +78,14 @@ export class AvgPool2d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
-  constructor(kernelSize: Pair, opts: AvgPool2dOptions = {}) {
+  constructor(kernelSize: Pair, opts?: AvgPool2dOptions);
+  /** PyTorch's positional order: nn.AvgPool2d(kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override). */
+  constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null);
+  constructor(kernelSize: Pair, ...rest: unknown[]) {
     super();
+    const opts = positionalOptions<AvgPool2dOptions>(
+      'AvgPool2d', rest, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], AVG_POOL_KEYS,
+    );
     const k = pair('AvgPool2d', 'kernelSize', kernelSize, 1);
     pair('AvgPool2d', 'stride', opts.stride ?? kernelSize, 1);
     const p = pair('AvgPool2d', 'padding', opts.padding ?? 0, 0);
@@ -120,8 +134,9 @@ export class AdaptiveAvgPool2d extends Module {
 export class AdaptiveMaxPool2d extends Module {
   readonly outputSize: Pair;
   readonly returnIndices: boolean;
-  constructor(outputSize: Pair, opts: { returnIndices?: boolean } = {}) {
+  constructor(outputSize: Pair, opts: { returnIndices?: boolean } | boolean = {}) {
     super();
+    opts = positionalOptions<{ returnIndices?: boolean }>('AdaptiveMaxPool2d', [opts], ['returnIndices'], ['returnIndices']);
     pair('AdaptiveMaxPool2d', 'outputSize', outputSize, 1);
     this.outputSize = outputSize;
     this.returnIndices = opts.returnIndices ?? false;

@@ -1,5 +1,6 @@
 import { NonFiniteError, ValueError } from '../../tensor/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { optionKeys, positionalOptions } from '../../tensor/options.js';
 
 /** A single tensor or any iterable of tensors (an array, `module.parameters()`, a generator). */
 export type TensorOrTensors = Tensor | Iterable<Tensor>;
@@ -52,6 +53,10 @@ export interface TotalNormOptions {
   foreach?: boolean | null;
 }
 
+const TOTAL_NORM_KEYS = optionKeys<TotalNormOptions>({ normType: true, errorIfNonfinite: true, foreach: true });
+/** PyTorch's positional order after maxNorm: clip_grad_norm_(params, max_norm, norm_type, error_if_nonfinite, foreach). */
+const TOTAL_NORM_POSITIONAL = ['normType', 'errorIfNonfinite', 'foreach'] as const;
+
 function nonFinite(op: string, p: number): NonFiniteError {
   return new NonFiniteError(
     op,
@@ -76,7 +81,10 @@ function totalNormOf(tensors: readonly Tensor[], p: number, errorIfNonfinite: bo
  * The p-norm of all `tensors` taken together as one vector (PyTorch: `nn.utils.get_total_norm`),
  * accumulated in float64, as a 0-d tensor. Equals the p-norm of the per-tensor p-norms.
  */
-export function getTotalNorm(tensors: TensorOrTensors, opts: TotalNormOptions = {}): Tensor {
+export function getTotalNorm(tensors: TensorOrTensors, opts?: TotalNormOptions): Tensor;
+export function getTotalNorm(tensors: TensorOrTensors, normType?: number, errorIfNonfinite?: boolean, foreach?: boolean | null): Tensor;
+export function getTotalNorm(tensors: TensorOrTensors, ...rest: unknown[]): Tensor {
+  const opts = positionalOptions<TotalNormOptions>('getTotalNorm', rest, TOTAL_NORM_POSITIONAL, TOTAL_NORM_KEYS);
   const p = opts.normType ?? 2;
   checkNormType(p, 'getTotalNorm');
   const list = asTensorList(tensors, 'getTotalNorm');
@@ -105,8 +113,11 @@ function checkMaxNorm(maxNorm: number, op: string): void {
  * Scale the gradients of `parameters` by min(1, maxNorm / (totalNorm + 1e-6)), given a total norm
  * computed beforehand (PyTorch: `nn.utils.clip_grads_with_norm_`).
  */
-export function clipGradsWithNorm_(parameters: TensorOrTensors, maxNorm: number, totalNorm: Tensor | number): void {
+export function clipGradsWithNorm_(parameters: TensorOrTensors, maxNorm: number, totalNorm: Tensor | number, ...rest: unknown[]): void {
+  positionalOptions('clipGradsWithNorm_', rest, ['foreach'], ['foreach']);
   checkMaxNorm(maxNorm, 'clipGradsWithNorm_');
+  if (typeof totalNorm !== 'number' && !(totalNorm instanceof Tensor))
+    throw new ValueError('clipGradsWithNorm_', `totalNorm must be a number or a 0-d Tensor (from getTotalNorm), got ${typeof totalNorm}`);
   const total = typeof totalNorm === 'number' ? totalNorm : totalNorm.item();
   const grads = asTensorList(parameters, 'clipGradsWithNorm_').flatMap((p) => (p.grad ? [p.grad] : []));
   scaleGrads(grads, maxNorm, total);
@@ -127,8 +138,16 @@ export function clipGradsWithNorm_(parameters: TensorOrTensors, maxNorm: number,
  * The lecture's slide writes this as `if norm > threshold: g = threshold * g / norm` with the
  * norm as a plain sum of squares; that snippet omits the square root and the clamp — this
  * function follows PyTorch.
+ *
+ * The options may be given as an object or positionally in PyTorch's order:
+ * `clipGradNorm_(ps, 1, 1)` clips the L1 norm, `clipGradNorm_(ps, 1, 2, true)` raises on NaN.
  */
-export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, opts: TotalNormOptions = {}): Tensor {
+export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, opts?: TotalNormOptions): Tensor;
+export function clipGradNorm_(
+  parameters: TensorOrTensors, maxNorm: number, normType?: number, errorIfNonfinite?: boolean, foreach?: boolean | null,
+): Tensor;
+export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, ...rest: unknown[]): Tensor {
+  const opts = positionalOptions<TotalNormOptions>('clipGradNorm_', rest, TOTAL_NORM_POSITIONAL, TOTAL_NORM_KEYS);
   const p = opts.normType ?? 2;
   checkMaxNorm(maxNorm, 'clipGradNorm_');
   checkNormType(p, 'clipGradNorm_');
@@ -143,7 +162,10 @@ export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, opts
  * Clamp every gradient of `parameters` to [−clipValue, clipValue] in place (PyTorch:
  * `nn.utils.clip_grad_value_`). Parameters whose `grad` is null are skipped; NaN stays NaN.
  */
-export function clipGradValue_(parameters: TensorOrTensors, clipValue: number, _opts: { foreach?: boolean | null } = {}): void {
+export function clipGradValue_(parameters: TensorOrTensors, clipValue: number, opts?: { foreach?: boolean | null }): void;
+export function clipGradValue_(parameters: TensorOrTensors, clipValue: number, foreach?: boolean | null): void;
+export function clipGradValue_(parameters: TensorOrTensors, clipValue: number, ...rest: unknown[]): void {
+  positionalOptions('clipGradValue_', rest, ['foreach'], ['foreach']);
   if (typeof clipValue !== 'number' || !(clipValue >= 0))
     throw new ValueError('clipGradValue_', `clipValue must be a number >= 0, got ${String(clipValue)}`);
   for (const q of asTensorList(parameters, 'clipGradValue_')) {

@@ -1,5 +1,6 @@
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, checkNumber, type SchedulerOptions } from './base.js';
+import { checkOptions, optionKeys } from '../../tensor/options.js';
 
 export interface CosineAnnealingOptions extends SchedulerOptions {
   /** Minimum learning rate; default 0. */
@@ -17,7 +18,7 @@ export class CosineAnnealingLR extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: Optimizer<any>, tMax: number, opts: CosineAnnealingOptions = {}) {
-    super(optimizer, opts);
+    super(optimizer, checkOptions('CosineAnnealingLR', opts, optionKeys<CosineAnnealingOptions>({ lastEpoch: true, etaMin: true })));
     checkNumber('CosineAnnealingLR', 'tMax', tMax, (x) => x > 0 && Number.isFinite(x), 'a positive number of epochs');
     checkNumber('CosineAnnealingLR', 'etaMin', opts.etaMin ?? 0, Number.isFinite, 'a finite number');
     this.tMax = tMax;

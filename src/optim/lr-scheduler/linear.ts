@@ -1,5 +1,8 @@
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, checkNumber, type SchedulerOptions } from './base.js';
+import { checkOptions, optionKeys } from '../../tensor/options.js';
+
+const LINEAR_KEYS = optionKeys<LinearLROptions>({ lastEpoch: true, startFactor: true, endFactor: true, totalIters: true });
 
 export interface LinearLROptions extends SchedulerOptions {
   /** Factor at epoch 0; in (0, 1]; default 1/3. */
@@ -20,7 +23,7 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
 
   constructor(optimizer: Optimizer<any>, opts: LinearLROptions = {}) {
-    super(optimizer, opts);
+    super(optimizer, checkOptions('LinearLR', opts, LINEAR_KEYS));
     const start = opts.startFactor ?? 1 / 3;
     const end = opts.endFactor ?? 1;
     const total = opts.totalIters ?? 5;

@@ -1,6 +1,12 @@
 import { ValueError } from '../../tensor/errors.js';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, checkNumber, type SchedulerOptions } from './base.js';
+import { checkOptions, optionKeys } from '../../tensor/options.js';
+
+const ONE_CYCLE_KEYS = optionKeys<OneCycleOptions>({
+  lastEpoch: true, maxLr: true, totalSteps: true, epochs: true, stepsPerEpoch: true, pctStart: true, annealStrategy: true,
+  cycleMomentum: true, baseMomentum: true, maxMomentum: true, divFactor: true, finalDivFactor: true, threePhase: true,
+});
 
 export interface OneCycleOptions extends SchedulerOptions {
   /** Peak learning rate, one for all groups or one per group (required). */
@@ -76,8 +82,8 @@ export class OneCycleLR extends LRScheduler {
   phases: Phase[];
 
   constructor(optimizer: Optimizer<any>, opts: OneCycleOptions) {
-    super(optimizer, prepare(optimizer, opts ?? ({} as OneCycleOptions)));
-    const o = opts;
+    const o = checkOptions('OneCycleLR', opts, ONE_CYCLE_KEYS);
+    super(optimizer, prepare(optimizer, o));
     if (o.maxLr === undefined) throw new ValueError('OneCycleLR', 'maxLr is required (the peak learning rate)');
     let total: number;
     if (o.totalSteps === undefined && o.epochs === undefined && o.stepsPerEpoch === undefined)

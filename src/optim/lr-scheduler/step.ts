@@ -1,6 +1,10 @@
 import { ValueError } from '../../tensor/errors.js';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, checkNumber, type SchedulerOptions } from './base.js';
+import { checkOptions, optionKeys } from '../../tensor/options.js';
+
+const SCHEDULER_KEYS = optionKeys<SchedulerOptions>({ lastEpoch: true });
+const GAMMA_KEYS = optionKeys<GammaOptions>({ lastEpoch: true, gamma: true });
 
 export interface GammaOptions extends SchedulerOptions {
   /** Multiplicative factor of the decay; default 0.1. */
@@ -13,7 +17,7 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer<any>, stepSize: number, opts: GammaOptions = {}) {
-    super(optimizer, opts);
+    super(optimizer, checkOptions('StepLR', opts, GAMMA_KEYS));
     checkNumber('StepLR', 'stepSize', stepSize, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
     checkNumber('StepLR', 'gamma', opts.gamma ?? 0.1, Number.isFinite, 'a finite number');
     this.stepSize = stepSize;
@@ -33,7 +37,7 @@ export class MultiStepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer<any>, milestones: readonly number[], opts: GammaOptions = {}) {
-    super(optimizer, opts);
+    super(optimizer, checkOptions('MultiStepLR', opts, GAMMA_KEYS));
     if (!Array.isArray(milestones) || milestones.some((m) => !Number.isInteger(m) || m < 0))
       throw new ValueError('MultiStepLR', `milestones must be an array of non-negative integers, got ${String(milestones)}`);
     checkNumber('MultiStepLR', 'gamma', opts.gamma ?? 0.1, Number.isFinite, 'a finite number');
@@ -53,7 +57,7 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer<any>, gamma: number, opts: SchedulerOptions = {}) {
-    super(optimizer, opts);
+    super(optimizer, checkOptions('ExponentialLR', opts, SCHEDULER_KEYS));
     checkNumber('ExponentialLR', 'gamma', gamma, Number.isFinite, 'a finite number');
     this.gamma = gamma;
     this.initialStep();
@@ -72,7 +76,7 @@ export class LambdaLR extends LRScheduler {
   private lrLambdas: LrLambda[];
 
   constructor(optimizer: Optimizer<any>, lrLambda: LrLambda | readonly LrLambda[], opts: SchedulerOptions = {}) {
-    super(optimizer, opts);
+    super(optimizer, checkOptions('LambdaLR', opts, SCHEDULER_KEYS));
     const n = optimizer.paramGroups.length;
     const fns = Array.isArray(lrLambda) ? [...lrLambda] : Array.from({ length: n }, () => lrLambda as LrLambda);
     if (fns.length !== n) throw new ValueError('LambdaLR', `expected ${n} lrLambdas (one per parameter group), but got ${fns.length}`);
