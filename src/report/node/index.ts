@@ -1,0 +1,1 @@
+export { loadChartLib, writeReport } from './write-report.js';
