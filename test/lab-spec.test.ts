@@ -275,3 +275,9 @@ describe('JSON Schema', () => {
     }
   });
 });
+
+describe('$schema', () => {
+  it('accepts and ignores a $schema path for editors', () => {
+    expect(parseSpec({ $schema: '../schema/spec.schema.json', steps: 3 }).steps).toBe(3);
+  });
+});

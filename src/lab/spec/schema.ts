@@ -127,6 +127,7 @@ export const probeSchema = z.strictObject({
 });
 
 export const specSchema = z.strictObject({
+  $schema: z.string().optional().describe('the JSON Schema of specs, for editors (schema/spec.schema.json); ignored'),
   name: z.string().min(1).default('run').describe('free text id; also the run directory name'),
   description: z.string().optional(),
   seed: nonNegInt().default(0).describe('manualSeed(seed) before the model is built: init, dropout'),
