@@ -103,4 +103,31 @@ describe('diagnose', () => {
     expect(typeof doctor.readRunRecord).toBe('function');
     expect(doctor.DEFAULT_THRESHOLDS.vanishing.ratio).toBe(0.2);
   });
+
+  it('sixteen parallel diagnoses of one model run one after the other: each gets the records it would get alone', async () => {
+    const m = model();
+    const opt = new optim.Adam(m.parameters(), { lr: 1e-2 });
+    const before = fingerprint(m, opt);
+    // each call has its own data (async, so the calls would interleave without the queue)
+    const data = (k: number) => async (s: number) => {
+      await new Promise((r) => setTimeout(r, (k * 7 + s * 3) % 5));
+      return batches(1, 100 + k * 10 + s)[0]!;
+    };
+    const alone = await diagnose(m, { data: data(5), lossFn: crossEntropy, optimizer: opt, steps: 3 });
+    const all = await Promise.all(Array.from({ length: 16 }, (_, k) => diagnose(m, { data: data(k), lossFn: crossEntropy, optimizer: opt, steps: 3 })));
+    for (const d of all) {
+      expect(d.records.map((r) => r.step)).toEqual([0, 1, 2]);
+      expect(d.records.every((r) => r.layers.every((l) => l.calls === 1))).toBe(true);
+    }
+    expect(JSON.stringify(all[5]!.records)).toBe(JSON.stringify(alone.records));
+    expect(fingerprint(m, opt)).toBe(before);
+  });
+
+  it('a failing diagnosis does not block the next one on the same model', async () => {
+    const m = model();
+    const bad = diagnose(m, { data: [[randn([16, 10]), randint(0, 3, [16])]], lossFn: () => randn([2]), steps: 1 });
+    const good = diagnose(m, { data: batches(1, 9), lossFn: crossEntropy, steps: 1 });
+    await expect(bad).rejects.toThrow(/scalar/);
+    expect((await good).records.length).toBe(1);
+  });
 });

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/binary.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { Node } from './node.js';
+import { tape } from './observe.js';
 import { bornIn, giveStorage, newStorageEpoch } from '../tensor/storage-pool.js';
 
 export interface BackwardOptions {
@@ -154,6 +155,7 @@ function run(
       const dead = node.pure && !hooked && !t._retainsGrad;
       const consumable = dead && ownsAlone(g);
       const inGrads = node.apply(g, consumable);
+      if (tape.backward !== null) tape.backward(node, g, inGrads);
       const inputs = node.inputs;
       for (let i = 0; i < inputs.length; i++) {
         const x = inputs[i]!;

@@ -1,6 +1,7 @@
 import { AutogradError, fmtShape } from '../tensor/errors.js';
 import type { GradFn, Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './grad-mode.js';
+import { tape } from './observe.js';
 
 /**
  * A backward rule: given the gradient of the loss with respect to an op's output, return the
@@ -115,5 +116,7 @@ export function record(
     out.requiresGrad = true;
     out.gradFn = new Node(name, inputs, rule, saved);
   }
+  // the doctor's tape observer (null unless a probe records this step): sees every op
+  if (tape.op !== null) tape.op(out, name, inputs);
   return out;
 }

@@ -58,7 +58,31 @@ export interface Diagnosis {
 
 const OP = 'diagnose';
 
-export async function diagnose(model: Module, opts: DiagnoseOptions): Promise<Diagnosis> {
+/**
+ * One diagnosis at a time per model: a second `diagnose()` on a model being diagnosed waits for
+ * the first to finish (and restore the model) before it starts, so records are never mixed.
+ */
+const queues = new WeakMap<Module, Promise<unknown>>();
+
+export function diagnose(model: Module, opts: DiagnoseOptions): Promise<Diagnosis> {
+  if (!model || typeof (model as Module).namedModules !== 'function') return Promise.reject(new ValueError(OP, 'expected a Module as first argument'));
+  const prev = queues.get(model) ?? Promise.resolve();
+  const run = prev.then(
+    () => diagnoseNow(model, opts),
+    () => diagnoseNow(model, opts),
+  );
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(model, settled);
+  void settled.then(() => {
+    if (queues.get(model) === settled) queues.delete(model);
+  });
+  return run;
+}
+
+async function diagnoseNow(model: Module, opts: DiagnoseOptions): Promise<Diagnosis> {
   if (!model || typeof (model as Module).namedModules !== 'function') throw new ValueError(OP, 'expected a Module as first argument');
   if (!opts || typeof opts !== 'object') throw new ValueError(OP, 'expected options { data, lossFn, optimizer?, steps? }');
   checkOptions(OP, opts, optionKeys<DiagnoseOptions>({ data: true, lossFn: true, optimizer: true, steps: true, lang: true, clipGradNorm: true, forward: true, probe: true, detectors: true }));

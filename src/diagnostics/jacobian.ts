@@ -5,15 +5,19 @@
  * per-layer factor whose product over depth makes gradients vanish (< 1) or explode (> 1), and
  * the quantity Glorot's and dynamical-isometry analyses keep at 1.
  *
- * The layer is re-run on a detached copy of its input with its parameters' requiresGrad off, so
- * the training graph, the parameters' `.grad`, the module's buffers (BatchNorm running
- * statistics) and the default random generator are all left exactly as they were.
+ * Only library modules are re-run (their forward is known: a function of the input, the
+ * parameters, the buffers and the random generators), on a detached copy of the input with the
+ * parameters' requiresGrad off; the training graph, the parameters' `.grad`, the buffers
+ * (BatchNorm running statistics), the default generator and every generator the module holds
+ * are left exactly as they were. A user's layer is never run again (it may count calls, cache or
+ * draw random numbers): its Jacobian is read off the recorded tape instead (tape/vjp.ts).
  */
 import { Tensor } from '../tensor/tensor.js';
-import { defaultGenerator, type Generator } from '../tensor/rng.js';
+import { Generator, defaultGenerator } from '../tensor/rng.js';
 import { enableGrad } from '../autograd/grad-mode.js';
 import { grad } from '../autograd/engine.js';
 import type { Module } from '../nn/module.js';
+import { isLibraryModule } from '../nn/module-type.js';
 
 function firstTensor(v: unknown): Tensor | null {
   if (v instanceof Tensor) return v;
@@ -44,11 +48,15 @@ export function jacobianMsv(m: Module, args: readonly unknown[], samples: number
     x0 = new Tensor(x0.data.subarray(0, rows * per), [rows, ...x0.shape.slice(1)]);
   }
   const xIn = x0 as Tensor;
+  const mods = [...m.namedModules()].map(([, mod]) => mod);
+  if (!mods.every(isLibraryModule)) return null;
   const impl = rawForward(m);
   if (!impl) return null;
+  const gens = mods.flatMap((mod) => Object.values(mod).filter((v): v is Generator => v instanceof Generator && v !== defaultGenerator));
+  const genStates = gens.map((g) => g.getState());
   const params = m.parameters();
   const flags = params.map((p) => p.requiresGrad);
-  const buffers = [...m.namedModules()].flatMap(([, mod]) =>
+  const buffers = mods.flatMap((mod) =>
     [...mod._ownBuffers()].map(([k, b]) => ({ mod, k, b, arr: b.data, data: b.data.slice(), version: b._version })),
   );
   const rng = defaultGenerator.getState();
@@ -84,5 +92,6 @@ export function jacobianMsv(m: Module, args: readonly unknown[], samples: number
       b._version = version;
     }
     defaultGenerator.setState(rng);
+    gens.forEach((g, i) => g.setState(genStates[i]!));
   }
 }

@@ -1,9 +1,14 @@
 /**
- * What kind of layer a module is, from its class name (or an ancestor's, so subclasses of
- * `Linear` are still linear). Classifying by name keeps the doctor free of a hard dependency on
- * every layer class and lets user-defined layers opt in by name.
+ * What kind of layer a module is, from its class's stable `typeName` (every library class
+ * declares one, so a minified bundle that renames classes is still understood), walking up the
+ * class chain so subclasses of `Linear` are still linear. User classes without a `typeName`
+ * fall back to their constructor's name, so a user layer called `Tanh` is a tanh layer.
+ *
+ * Ops called as functions (`F.tanh(h)` inside a custom forward, the tanh inside `nn.RNN`) have a
+ * kind too (`opKind`): the probe records them as layers of their own.
  */
 import type { Module } from '../nn/module.js';
+import { typeNameChain } from '../nn/module-type.js';
 import type { LayerKind } from './record/types.js';
 
 const TABLE: Record<string, LayerKind> = {};
@@ -21,16 +26,44 @@ put('activation', 'GELU SiLU Mish Softplus Softsign Hardtanh Hardsigmoid Hardswi
 put('dropout', 'Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout');
 put('embedding', 'Embedding EmbeddingBag');
 
+/** Kinds of ops (names as recorded on the tape) that are layers when called as functions. */
+const OPS: Record<string, LayerKind> = {
+  tanh: 'tanh',
+  sigmoid: 'sigmoid',
+  relu: 'relu',
+  leakyRelu: 'relu',
+  elu: 'relu',
+  selu: 'relu',
+  celu: 'relu',
+  hardtanh: 'activation',
+  gelu: 'activation',
+  silu: 'activation',
+  mish: 'activation',
+  softplus: 'activation',
+  softsign: 'activation',
+  hardsigmoid: 'activation',
+  hardswish: 'activation',
+  logSigmoid: 'activation',
+  linear: 'linear',
+  conv1d: 'conv',
+  conv2d: 'conv',
+};
+
 /** Kinds the probe watches by default: weight layers, norms and activations. */
 export const DEFAULT_KINDS: readonly LayerKind[] = ['linear', 'conv', 'recurrent', 'norm', 'tanh', 'sigmoid', 'relu', 'activation'];
 
 /** Layer kind of a module (walking up its class chain); 'other' when unknown. */
 export function layerKind(m: Module): LayerKind {
-  for (let p = Object.getPrototypeOf(m); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    const k = TABLE[p.constructor?.name as string];
+  for (const n of typeNameChain(m)) {
+    const k = TABLE[n];
     if (k) return k;
   }
   return 'other';
+}
+
+/** Layer kind of an op called as a function, or null when the op is not a layer (add, reshape…). */
+export function opKind(name: string): LayerKind | null {
+  return Object.prototype.hasOwnProperty.call(OPS, name) ? OPS[name]! : null;
 }
 
 /** Kinds whose weights map inputs to outputs (the "layers" of depth). */

@@ -4,6 +4,7 @@ import { DEFAULT_KINDS } from './layer-kind.js';
 import { LAYER_KINDS, type LayerKind, type StepRecord } from './record/types.js';
 import { DEFAULT_QUANTILES } from './quantiles.js';
 import { DEFAULT_SATURATION, type SaturationThresholds } from './unit-stats.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export interface ProbeOptions {
   /**
@@ -17,6 +18,13 @@ export interface ProbeOptions {
    * kinds linear, conv, recurrent, norm, tanh, sigmoid, relu, activation.
    */
   select?: readonly LayerKind[] | ((name: string, module: Module) => boolean);
+  /**
+   * Also record a user's own layers (classes that are not the library's, other than the model
+   * itself) when they run ops of their own, as kind 'other'. Default true. Activations and
+   * weight ops called as functions inside them are recorded as layers of their kind either way
+   * (when their kind is selected).
+   */
+  custom?: boolean;
   /** Histogram bins, 0 for no histograms. Default 32. */
   histogramBins?: number;
   /** 'adaptive' (each tensor's finite min..max, default) or a fixed [lo, hi]. */
@@ -58,6 +66,7 @@ export interface ResolvedProbeOptions {
   every: number;
   select: (name: string, module: Module, kind: LayerKind) => boolean;
   kinds: readonly LayerKind[] | 'custom';
+  custom: boolean;
   histogramBins: number;
   histogramRange: 'adaptive' | readonly [number, number];
   quantiles: readonly number[] | false;
@@ -81,6 +90,7 @@ function posInt(v: number, what: string): number {
 
 export function resolveProbeOptions(o: ProbeOptions): ResolvedProbeOptions {
   if (o === null || typeof o !== 'object') throw new ValueError(OP, `options must be an object, got ${o === null ? 'null' : typeof o}`);
+  checkOptions(OP, o, optionKeys<ProbeOptions>({ every: true, select: true, histogramBins: true, histogramRange: true, quantiles: true, quantileSample: true, saturation: true, jacobian: true, symmetryEvery: true, grads: true, recordNoGrad: true, seed: true, onRecord: true, optimizer: true, maxRecords: true, custom: true }));
   const sel = o.select ?? DEFAULT_KINDS;
   let select: ResolvedProbeOptions['select'];
   let kinds: ResolvedProbeOptions['kinds'];
@@ -127,6 +137,7 @@ export function resolveProbeOptions(o: ProbeOptions): ResolvedProbeOptions {
       batch: posInt(j.batch ?? 16, 'jacobian.batch'),
     },
     symmetryEvery: posInt(o.symmetryEvery ?? 100, 'symmetryEvery'),
+    custom: o.custom ?? true,
     grads: o.grads ?? true,
     recordNoGrad: o.recordNoGrad ?? false,
     seed,
@@ -148,6 +159,7 @@ export function describeProbeOptions(r: ResolvedProbeOptions): Record<string, un
     jacobian: r.jacobian,
     symmetryEvery: r.symmetryEvery,
     grads: r.grads,
+    custom: r.custom,
     seed: r.seed,
   };
 }

@@ -15,14 +15,21 @@
  * const findings = probe.findings({ lang: 'fr' });
  * ```
  *
- * On a recorded step (every `every`-th) the forward hooks summarize each layer's output (and the
- * input of activations: the pre-activation), a tensor hook on each output summarizes the
- * gradient flowing back to it, and hooks on the parameters see the gradients before any
- * clipping. `probe.step()` then adds the parameters (norms, ‖Δw‖/‖w‖ of the optimizer step that
- * just ran, non-finite counts), the loss, the global gradient norm before and after clipping and
- * the learning rates, and closes the record. Nothing the model computes changes: hooks return
- * nothing, the probe draws from its own generator, and the Jacobian estimate runs on a detached
- * copy (see jacobian.ts). Training with and without a probe is bit-identical (tested).
+ * On a recorded step (every `every`-th) the forward hooks summarize each layer module's output
+ * (and the input of activations: the pre-activation), and the tape watch (tape/watch.ts) sees
+ * every op: activations and weight ops called as functions inside a custom forward, a residual
+ * block or an RNN become layers of their own (`block.0/tanh#1`), a user's layer that runs ops of
+ * its own is recorded too, recurrent layers get their hidden states' gradient norms through time,
+ * and the first op that made a non-finite value is named. A tensor hook on each output
+ * summarizes the gradient flowing back to it, and hooks on the parameters see the gradients
+ * before any clipping. `probe.step()` then adds the parameters (norms, ‖Δw‖/‖w‖ of the optimizer
+ * step that just ran, non-finite counts), the loss, the global gradient norm before and after
+ * clipping and the learning rates, and closes the record. Nothing the model computes changes:
+ * hooks return nothing, the probe draws from its own generator, library layers are re-run for the
+ * Jacobian estimate on a detached copy (jacobian.ts) and a user's layer is never re-run (its
+ * Jacobian is read off the tape, tape/vjp.ts). Training with and without a probe is
+ * bit-identical (tested, with a stateful custom layer too). Unrecorded steps cost a null check
+ * per op.
  */
 import { ValueError } from '../tensor/errors.js';
 import { Generator } from '../tensor/rng.js';
@@ -31,7 +38,8 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { registerHook } from '../autograd/tensor-autograd.js';
 import { Module, type RemovableHandle } from '../nn/module.js';
 import type { Parameter } from '../nn/parameter.js';
-import { ACTIVATION_KINDS, WEIGHT_KINDS, layerKind } from './layer-kind.js';
+import { isLibraryModule, typeNameOf } from '../nn/module-type.js';
+import { ACTIVATION_KINDS, WEIGHT_KINDS, layerKind, opKind } from './layer-kind.js';
 import { jacobianMsv } from './jacobian.js';
 import { resolveProbeOptions, type ProbeOptions, type ResolvedProbeOptions } from './probe-options.js';
 import type { LayerKind, LayerRecord, StepRecord, TensorSummary } from './record/types.js';
@@ -42,6 +50,9 @@ import { paramRecords, timeProfile } from './probe-params.js';
 import type { Finding } from './detectors/types.js';
 import { runDetectors, type DetectorOptions } from './detectors/index.js';
 import { explain, type Lang } from './explain/index.js';
+import { TapeWatch, type WatchHost } from './tape/watch.js';
+import { tapeJacobianMsv } from './tape/vjp.js';
+import { HiddenStates } from './tape/recurrent.js';
 
 /** What the probe reads from an optimizer: the learning rate of each parameter group. */
 export interface OptimizerLike {
@@ -62,15 +73,21 @@ interface Watched {
   name: string;
   module: Module;
   kind: LayerKind;
+  /** Selected by kind; false: a user's layer recorded only when it runs ops itself. */
+  selected: boolean;
   handle: RemovableHandle;
 }
 
 interface Pending {
   rec: LayerRecord;
   gradHandle: { remove(): void } | null;
+  /** Layers applied over time inside a recurrent module: every call's output and input. */
+  agg?: { outs: Tensor[]; ins: Tensor[] };
 }
 
 const OP = 'Probe';
+/** Op kinds that make a layer when called as a function. */
+const OP_KINDS: readonly LayerKind[] = ['linear', 'conv', 'tanh', 'sigmoid', 'relu', 'activation'];
 
 export type { ProbeOptions };
 
@@ -84,7 +101,8 @@ export class Probe {
   private readonly gen: Generator;
   private readonly sopts: SummaryOptions;
   private stepNo = 0;
-  private pending = new Map<Module, Pending>();
+  /** The step's layer records: by module, or by name for layers made of ops called as functions. */
+  private pending = new Map<Module | string, Pending>();
   private order = 0;
   private cache = new WeakMap<Float32Array, { m: Moments; s?: TensorSummary }>();
   private before: Map<Parameter, Float32Array> | null = null;
@@ -97,6 +115,8 @@ export class Probe {
   private snapshotAtForward = false;
   /** Snapshot buffers kept between steps (no allocation per recorded step). */
   private spare = new Map<Parameter, Float32Array>();
+  private readonly watch: TapeWatch;
+  private readonly hidden = new HiddenStates();
 
   constructor(model: Module, opts: ProbeOptions = {}) {
     if (!(model instanceof Module)) throw new ValueError(OP, `expected a Module to watch, got ${model === null ? 'null' : typeof model}`);
@@ -111,22 +131,41 @@ export class Probe {
       generator: this.gen,
     };
     const owner = new Map<Parameter, string>();
+    const names = new Map<Module, string>();
+    const kinds = new Map<Module, LayerKind>();
     for (const [name, m] of model.namedModules()) {
       for (const [, p] of m._ownParameters()) if (!owner.has(p)) owner.set(p, name);
       const kind = layerKind(m);
-      if (!this.options.select(name, m, kind)) continue;
+      names.set(m, name);
+      kinds.set(m, kind);
+      const selected = this.options.select(name, m, kind);
+      // a user's own layer (not the model itself) is recorded when it runs ops of its own
+      const custom = !selected && this.options.custom && m !== model && !isLibraryModule(m);
+      if (!selected && !custom) continue;
       const handle = m.registerForwardHook((mod, inputs, output) => this.onForward(mod, inputs, output));
-      this.watched.push({ name, module: m, kind, handle });
+      this.watched.push({ name, module: m, kind, selected, handle });
     }
-    if (this.watched.length === 0)
-      throw new ValueError(OP, `no module of ${model.constructor.name} matches the selection; select kinds such as ['linear', 'tanh'] or pass a function`);
+    const kindList = this.options.kinds;
+    if (this.watched.length === 0 && kindList !== 'custom' && !kindList.some((k) => OP_KINDS.includes(k)))
+      throw new ValueError(OP, `no module of ${typeNameOf(model)} matches the selection [${kindList.join(', ')}]; select kinds such as ['linear', 'tanh'] or pass a function`);
     for (const [name, p] of model.namedParameters()) {
       // the hook keeps g only on recorded steps (preClip); otherwise the leaf may take g's storage
       const hook = Object.assign((g: Tensor) => this.onParamGrad(p, g), { keepsGradient: () => this.recording });
       const handle = p.requiresGrad ? registerHook(p, hook) : null;
       this.params.push({ name, layer: owner.get(p) ?? '', p, handle });
     }
+    const host: WatchHost = {
+      names,
+      kinds,
+      params: new Set(this.params.map((x) => x.p)),
+      busy: () => this.busy,
+      recordNoGrad: this.options.recordNoGrad,
+      functional: (key, kind, op, m, out, inputs, aggregate) => this.onFunctional(key, kind, op, m, out, inputs, aggregate),
+      hidden: (m, call, h) => this.hidden.add(m, call, h),
+    };
+    this.watch = new TapeWatch(host);
     if (opts.optimizer) this.watchOptimizer(opts.optimizer);
+    if (this.recording) this.watch.start();
   }
 
   /**
@@ -173,15 +212,20 @@ export class Probe {
     return this.attached && this.stepNo % this.options.every === 0;
   }
 
-  /** The watched modules: dotted name, class, kind. */
+  /** The watched modules: dotted name, type, kind (layers made of ops called as functions appear in the records). */
   layers(): { name: string; type: string; kind: LayerKind }[] {
-    return this.watched.map((w) => ({ name: w.name, type: w.module.constructor.name, kind: w.kind }));
+    return this.watched.map((w) => ({ name: w.name, type: typeNameOf(w.module), kind: w.kind }));
+  }
+
+  private active(): boolean {
+    return !this.busy && this.recording && (isGradEnabled() || this.options.recordNoGrad);
   }
 
   private onForward(mod: Module, inputs: unknown[], output: unknown): void {
-    if (this.busy || !this.recording || (!isGradEnabled() && !this.options.recordNoGrad)) return;
+    if (!this.active()) return;
     const w = this.watched.find((x) => x.module === mod);
     if (!w) return;
+    if (!w.selected && !this.watch.ranOps.has(mod)) return;
     const seen = this.pending.get(mod);
     if (seen) {
       seen.rec.calls++;
@@ -190,10 +234,65 @@ export class Probe {
     if (this.before === null && this.snapshotAtForward) this.takeSnapshot();
     this.busy = true;
     try {
-      this.recordLayer(w, inputs, output);
+      const rec: LayerRecord = { name: w.name, type: typeNameOf(mod), kind: w.kind, index: this.order++, calls: 1 };
+      const pend: Pending = { rec, gradHandle: null };
+      this.pending.set(mod, pend);
+      const out = firstTensor(output);
+      const inp = inputs[0] instanceof Tensor ? inputs[0] : null;
+      if (out) this.fillLayer(pend, w.kind, out, inp, () => this.moduleJacobian(mod, w.kind, inputs, out));
+      if (out && w.kind === 'recurrent') {
+        if (out.ndim === 3) Object.assign(rec, timeProfile(out, (mod as { batchFirst?: boolean }).batchFirst === true));
+        // through time, from the tape while it is whole (the backward pass frees it)
+        if (this.stepNo % this.options.jacobian.every === 0) {
+          const tj = this.hidden.throughTime(mod, () => this.gen.normal());
+          if (tj !== null) rec.timeJacobian = tj;
+        }
+      }
     } finally {
       this.busy = false;
     }
+  }
+
+  /** An op called as a function inside module `m` (from the tape watch). */
+  private onFunctional(key: string, kind: LayerKind, op: string, m: Module, out: Tensor, inputs: readonly Tensor[], aggregate: boolean): void {
+    const sel = this.options.kinds === 'custom' ? this.options.select(key, m, kind) : this.options.kinds.includes(kind);
+    if (!sel) return;
+    const seen = this.pending.get(key);
+    if (seen) {
+      seen.rec.calls++;
+      if (seen.agg) {
+        seen.agg.outs.push(out);
+        if (inputs[0]) seen.agg.ins.push(inputs[0]);
+      }
+      return;
+    }
+    if (this.before === null && this.snapshotAtForward) this.takeSnapshot();
+    const rec: LayerRecord = { name: key, type: `F.${op}`, kind, index: this.order++, calls: 1, op };
+    const pend: Pending = { rec, gradHandle: null };
+    this.pending.set(key, pend);
+    if (aggregate) {
+      // statistics over every time step, computed when the step closes
+      pend.agg = { outs: [out], ins: inputs[0] ? [inputs[0]] : [] };
+      return;
+    }
+    this.busy = true;
+    try {
+      const x = inputs[0] ?? null;
+      this.fillLayer(pend, kind, out, x, () => (x ? tapeJacobianMsv(out, x, this.options.jacobian.samples, () => this.gen.normal()) : null));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private moduleJacobian(m: Module, kind: LayerKind, inputs: unknown[], out: Tensor): number | null {
+    const j = this.options.jacobian;
+    // library layers are re-run on a detached copy; a user's layer is never run again: its
+    // Jacobian comes from the tape of this step
+    const perSample = ['linear', 'conv', 'tanh', 'sigmoid', 'relu', 'activation'].includes(kind);
+    const msv = jacobianMsv(m, inputs, j.samples, this.gen, perSample ? j.batch : Infinity);
+    if (msv !== null || isLibraryModule(m)) return msv;
+    const x = inputs[0];
+    return x instanceof Tensor ? tapeJacobianMsv(out, x, j.samples, () => this.gen.normal()) : null;
   }
 
   private stats(t: Tensor, full: boolean): { m: Moments; s: TensorSummary } {
@@ -203,37 +302,30 @@ export class Probe {
     return c as { m: Moments; s: TensorSummary };
   }
 
-  private recordLayer(w: Watched, inputs: unknown[], output: unknown): void {
-    const out = firstTensor(output);
-    const inp = inputs[0] instanceof Tensor ? inputs[0] : null;
-    const rec: LayerRecord = { name: w.name, type: w.module.constructor.name, kind: w.kind, index: this.order++, calls: 1 };
-    const pend: Pending = { rec, gradHandle: null };
-    this.pending.set(w.module, pend);
-    if (out) {
-      const o = this.stats(out, true);
-      rec.output = o.s;
-      if (inp) {
-        const isAct = ACTIVATION_KINDS.includes(w.kind);
-        const i = isAct ? this.stats(inp, true) : { m: this.cache.get(inp.data)?.m ?? moments(inp), s: undefined };
-        if (!this.cache.has(inp.data)) this.cache.set(inp.data, { m: i.m });
-        if (i.s) rec.input = i.s;
-        if (i.m.variance > 0) rec.gain = o.m.variance / i.m.variance;
-      }
-      if (w.kind === 'tanh' || w.kind === 'sigmoid') rec.saturation = saturationShare(out, w.kind, this.options.saturation);
-      if (w.kind === 'relu' && out.ndim >= 1) rec.dead = deadUnitShare(out);
-      if (w.kind === 'recurrent' && out.ndim === 3) Object.assign(rec, timeProfile(out, (w.module as { batchFirst?: boolean }).batchFirst === true));
-      const j = this.options.jacobian;
-      if (j.enabled && this.stepNo % j.every === 0 && w.kind !== 'dropout') {
-        const perSample = ['linear', 'conv', 'tanh', 'sigmoid', 'relu', 'activation'].includes(w.kind);
-        const msv = jacobianMsv(w.module, inputs, j.samples, this.gen, perSample ? j.batch : Infinity);
-        if (msv !== null) rec.jacobian = msv;
-      }
-      if (this.options.grads && out.requiresGrad && isGradEnabled())
-        pend.gradHandle = registerHook(out, (g) => {
-          if (!this.attached) return;
-          rec.grad = summarize(g, { ...this.sopts, quantiles: false });
-        });
+  /** Output and input statistics, gain, saturation/dead share, Jacobian, gradient hook. */
+  private fillLayer(pend: Pending, kind: LayerKind, out: Tensor, inp: Tensor | null, jacobian: (() => number | null) | null): void {
+    const rec = pend.rec;
+    const o = this.stats(out, true);
+    rec.output = o.s;
+    if (inp) {
+      const isAct = ACTIVATION_KINDS.includes(kind);
+      const i = isAct ? this.stats(inp, true) : { m: this.cache.get(inp.data)?.m ?? moments(inp), s: undefined };
+      if (!this.cache.has(inp.data)) this.cache.set(inp.data, { m: i.m });
+      if (i.s) rec.input = i.s;
+      if (i.m.variance > 0) rec.gain = o.m.variance / i.m.variance;
     }
+    if (kind === 'tanh' || kind === 'sigmoid') rec.saturation = saturationShare(out, kind, this.options.saturation);
+    if (kind === 'relu' && out.ndim >= 1) rec.dead = deadUnitShare(out);
+    const j = this.options.jacobian;
+    if (jacobian && j.enabled && this.stepNo % j.every === 0 && kind !== 'dropout') {
+      const msv = jacobian();
+      if (msv !== null) rec.jacobian = msv;
+    }
+    if (this.options.grads && out.requiresGrad && isGradEnabled())
+      pend.gradHandle = registerHook(out, (g) => {
+        if (!this.attached) return;
+        rec.grad = summarize(g, { ...this.sopts, quantiles: false });
+      });
   }
 
   private onParamGrad(p: Parameter, g: Tensor): void {
@@ -264,20 +356,51 @@ export class Probe {
     let rec: StepRecord | null = null;
     if (this.recording) rec = this.closeRecord(info);
     if (info.optimizer) this.watchOptimizer(info.optimizer);
+    this.clearStep();
+    this.stepNo++;
+    // the tape is watched only during recorded steps: an unrecorded step costs a null check per op
+    if (this.recording) this.watch.start();
+    else this.watch.stop();
+    return rec;
+  }
+
+  private clearStep(): void {
     for (const p of this.pending.values()) p.gradHandle?.remove();
     this.pending = new Map();
     this.cache = new WeakMap();
     this.before = null;
     this.preClip = new Map();
     this.order = 0;
-    this.stepNo++;
-    return rec;
+    this.hidden.clear();
+    this.watch.reset();
+  }
+
+  /** Statistics of layers applied over time (the activation of an RNN), over every time step. */
+  private finishAggregates(): void {
+    this.busy = true;
+    try {
+      for (const pend of this.pending.values()) {
+        if (!pend.agg) continue;
+        const out = concat(pend.agg.outs);
+        const inp = pend.agg.ins.length === pend.agg.outs.length ? concat(pend.agg.ins) : null;
+        this.fillLayer(pend, pend.rec.kind, out, inp, null);
+      }
+      const first = this.records.length === 0 || this.stepNo % this.options.jacobian.every === 0;
+      for (const w of this.watched) {
+        if (w.kind !== 'recurrent') continue;
+        const pend = this.pending.get(w.module);
+        if (pend) this.hidden.finish(w.module, pend.rec, first ? this.gen : null);
+      }
+    } finally {
+      this.busy = false;
+    }
   }
 
   private closeRecord(info: ProbeStepInfo): StepRecord {
     const loss = toNumber(info.loss, 'loss');
     const lr = info.optimizer ? info.optimizer.paramGroups.map((g) => Number(g.lr)) : [];
     if (lr.some((x) => !Number.isFinite(x))) throw new ValueError(OP, 'optimizer.paramGroups[i].lr must be finite numbers');
+    this.finishAggregates();
     const symmetry = this.records.length === 0 || this.stepNo % this.options.symmetryEvery === 0;
     const weightLayers = new Set(this.watched.filter((w) => WEIGHT_KINDS.includes(w.kind)).map((w) => w.name));
     const given = toNumber(info.gradNorm, 'gradNorm');
@@ -295,6 +418,7 @@ export class Probe {
       layers: [...this.pending.values()].map((p) => p.rec).sort((a, b) => a.index - b.index),
       params,
     };
+    if (this.watch.origin) rec.nonFinite = { ...this.watch.origin };
     this.records.push(rec);
     if (this.records.length > this.options.maxRecords) this.records.splice(0, this.records.length - this.options.maxRecords);
     this.options.onRecord?.(rec);
@@ -310,13 +434,12 @@ export class Probe {
   detach(): void {
     if (!this.attached) return;
     this.attached = false;
+    this.watch.stop();
     for (const w of this.watched) w.handle.remove();
     for (const p of this.params) p.handle?.remove();
-    for (const p of this.pending.values()) p.gradHandle?.remove();
     for (const h of this.optimizerHandles) h.remove();
     this.optimizerHandles = [];
-    this.pending = new Map();
-    this.before = null;
+    this.clearStep();
     this.spare = new Map();
   }
 }
@@ -325,6 +448,22 @@ function firstTensor(v: unknown): Tensor | null {
   if (v instanceof Tensor) return v;
   if (Array.isArray(v)) for (const x of v) if (x instanceof Tensor) return x;
   return null;
+}
+
+/** The values of several tensors as one flat tensor (a single one is returned as it is). */
+function concat(ts: readonly Tensor[]): Tensor {
+  if (ts.length === 1) return ts[0]!;
+  const n = ts.reduce((s, t) => s + t.data.length, 0);
+  const d = new Float32Array(n);
+  let o = 0;
+  for (const t of ts) {
+    d.set(t.data, o);
+    o += t.data.length;
+  }
+  const first = ts[0]!;
+  // keep the unit axis (last dim) so per-unit statistics still make sense
+  const unit = first.shape[first.ndim - 1] ?? 1;
+  return new Tensor(d, first.ndim >= 1 && n % unit === 0 ? [n / unit, unit] : [n]);
 }
 
 function toNumber(v: Tensor | number | null | undefined, what: string): number | null {

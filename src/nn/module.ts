@@ -3,6 +3,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { record, type Node } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Parameter } from './parameter.js';
+import { enterModule, exitModule } from './module-stack.js';
+import { typeNameOf } from './module-type.js';
 
 export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | void;
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown | void;
@@ -38,6 +40,11 @@ const RESERVED = new Set(['training']);
  * calling `m.forward(x)` runs the registered pre-hooks, forward hooks and backward hooks.
  */
 export abstract class Module {
+  /**
+   * Stable class name for records and reprs (`'Linear'`): every library class declares its own,
+   * since minifiers rename classes; user classes may leave it out (see module-type.ts).
+   */
+  static readonly typeName: string = 'Module';
   training = true;
   /** @internal */ _buffers = new Set<string>();
   /** @internal */ _nonPersistent = new Set<string>();
@@ -72,7 +79,14 @@ export abstract class Module {
     const bw = this._backwardHooks.length > 0;
     const ctx = bw ? new BackwardHookContext(this) : null;
     if (ctx) args = args.map((a, i) => (a instanceof Tensor ? ctx.wrapInput(a, i) : a));
-    let out = impl.apply(this, args);
+    // the running-module stack lets the doctor attribute every op to the innermost module
+    enterModule(this);
+    let out: unknown;
+    try {
+      out = impl.apply(this, args);
+    } finally {
+      exitModule();
+    }
     for (const h of this._forwardHooks) {
       const r = h(this, args, out);
       if (r !== undefined) out = r;
@@ -252,7 +266,7 @@ export abstract class Module {
 
   toString(): string {
     const kids = [...this.namedChildren()];
-    const name = this.constructor.name;
+    const name = typeNameOf(this);
     if (kids.length === 0) return `${name}(${this.extraRepr()})`;
     const lines = kids.map(([k, m]) => `  (${k}): ${m.toString().split('\n').join('\n  ')}`);
     const extra = this.extraRepr();

@@ -11,6 +11,7 @@ import { checkOptions } from '../tensor/options.js';
  * which is what lets very deep nets train.
  */
 export class Residual extends Module {
+  static override readonly typeName = 'Residual';
   fn: Module;
   projection: Module | null;
   constructor(fn: Module, opts: { projection?: Module | null } = {}) {

@@ -19,6 +19,7 @@ import { checkOptions, optionKeys } from '../tensor/options.js';
  * channels evenly on both sides. Parameter-free.
  */
 export class ShortcutA extends Module {
+  static override readonly typeName = 'ShortcutA';
   readonly inPlanes: number;
   readonly planes: number;
   readonly stride: number;
@@ -59,6 +60,7 @@ export interface BasicBlockOptions {
 
 /** conv3×3–BN–ReLU–conv3×3–BN, plus the shortcut, then ReLU (He et al. 2015, CIFAR). */
 export class BasicBlock extends Module {
+  static override readonly typeName = 'BasicBlock';
   static readonly expansion = 1;
   readonly residual: boolean;
   conv1: Conv2d;
@@ -114,6 +116,7 @@ export interface CifarResNetOptions {
  * implementation (conv1, bn1, layer1..3, linear), so state dicts load from it.
  */
 export class CifarResNet extends Module {
+  static override readonly typeName = 'CifarResNet';
   readonly depth: number;
   conv1: Conv2d;
   bn1: BatchNorm2d;

@@ -13,6 +13,8 @@ export const runRecordSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://gradlab.dev/schemas/run-record/v1/line.json',
   title: 'gradlab run record line (format gradlab-run-record, version 1)',
+  description:
+    'One line of a run record (JSON Lines, UTF-8; a byte-order mark at the very start of the file is ignored by readers).',
   oneOf: [{ $ref: '#/$defs/header' }, { $ref: '#/$defs/step' }, { $ref: '#/$defs/finding' }, { $ref: '#/$defs/end' }],
   $defs: {
     num: {
@@ -108,6 +110,10 @@ export const runRecordSchema = {
         dead: share,
         timeRms: { type: 'array', items: num },
         timeSteps: { type: 'array', items: count },
+        timeGradNorm: { type: 'array', items: num },
+        timeJacobian: { type: 'array', items: num },
+        spectralRadius: num,
+        op: { type: 'string' },
       },
     },
     param: {
@@ -139,6 +145,17 @@ export const runRecordSchema = {
         gradNormClipped: numOrNull,
         layers: { type: 'array', items: { $ref: '#/$defs/layer' } },
         params: { type: 'array', items: { $ref: '#/$defs/param' } },
+        nonFinite: {
+          type: 'object',
+          required: ['pass', 'op', 'module', 'cause'],
+          additionalProperties: false,
+          properties: {
+            pass: { enum: ['forward', 'backward'] },
+            op: { type: 'string' },
+            module: { type: ['string', 'null'] },
+            cause: { enum: ['op', 'input', 'weight', 'gradient'] },
+          },
+        },
         metrics: { type: 'object', additionalProperties: num },
       },
     },
@@ -152,6 +169,7 @@ export const runRecordSchema = {
           enum: [
             'vanishing-gradients', 'exploding-gradients', 'saturation', 'dead-units', 'activation-collapse',
             'activation-explosion', 'broken-symmetry', 'update-ratio-high', 'update-ratio-low', 'non-finite',
+            'vanishing-through-time', 'exploding-through-time',
           ],
         },
         severity: { enum: ['info', 'warning', 'critical'] },

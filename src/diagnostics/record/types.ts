@@ -92,8 +92,33 @@ export interface LayerRecord {
   dead?: number;
   /** Recurrent layers: RMS of the output at each time step (at most 64 evenly spaced steps). */
   timeRms?: number[];
-  /** Time steps the `timeRms` entries belong to. */
+  /** Time steps the `timeRms` and `timeGradNorm` entries belong to. */
   timeSteps?: number[];
+  /** Recurrent layers: ‖∂L/∂h_t‖, the norm of the gradient of the loss with respect to the hidden state at each of `timeSteps`. */
+  timeGradNorm?: number[];
+  /**
+   * Recurrent layers: a random unit vector at the last hidden state carried back through the
+   * recurrent Jacobians ∂h_{t+1}/∂h_t to each of `timeSteps` — its norm (1 at the last step). The
+   * through-time factor, independent of where the loss reads the sequence (on Jacobian steps).
+   */
+  timeJacobian?: number[];
+  /** Recurrent layers: spectral radius of the recurrent matrix (weight_hh), by power iteration. */
+  spectralRadius?: number;
+  /** A layer made of an op called as a function (`F.tanh(h)` in a custom forward): the op. */
+  op?: string;
+}
+
+/**
+ * Where a non-finite value first came out of finite inputs in a step: the op, the module running
+ * it (null: outside the model, e.g. in the loss) and the pass. `cause` is `op` when the op made
+ * it from finite inputs; `input` or `weight` when a forward op was given non-finite data or
+ * weights; `gradient` when a backward rule was handed a non-finite gradient (by a hook).
+ */
+export interface NonFiniteOrigin {
+  pass: 'forward' | 'backward';
+  op: string;
+  module: string | null;
+  cause: 'op' | 'input' | 'weight' | 'gradient';
 }
 
 /** One parameter at one step. */
@@ -125,6 +150,8 @@ export interface StepRecord {
   gradNormClipped: number | null;
   layers: LayerRecord[];
   params: ParamRecord[];
+  /** Where a non-finite value first appeared in the step (absent when every value was finite). */
+  nonFinite?: NonFiniteOrigin;
   /** Free-form named numbers of the step (the lab's runner: accuracy, test loss, …). */
   metrics?: Record<string, number>;
 }

@@ -24,18 +24,21 @@ import { checkOptions } from '../../tensor/options.js';
 
 /** Activation modules (PyTorch: `nn.ReLU`, `nn.Tanh`, …); each wraps the functional op. */
 export class ReLU extends Module {
+  static override readonly typeName = 'ReLU';
   forward(x: Tensor): Tensor {
     return relu(x);
   }
 }
 
 export class Tanh extends Module {
+  static override readonly typeName = 'Tanh';
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
 }
 
 export class Sigmoid extends Module {
+  static override readonly typeName = 'Sigmoid';
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
@@ -43,6 +46,7 @@ export class Sigmoid extends Module {
 
 /** max(0, x) + negativeSlope·min(0, x); PyTorch's default slope 0.01. */
 export class LeakyReLU extends Module {
+  static override readonly typeName = 'LeakyReLU';
   readonly negativeSlope: number;
   constructor(negativeSlope = 0.01) {
     super();
@@ -59,6 +63,7 @@ export class LeakyReLU extends Module {
 
 /** x for x > 0, alpha·(eˣ − 1) otherwise. */
 export class ELU extends Module {
+  static override readonly typeName = 'ELU';
   readonly alpha: number;
   constructor(alpha = 1.0) {
     super();
@@ -75,6 +80,7 @@ export class ELU extends Module {
 
 /** x·Φ(x), exact (erf) unless `approximate: 'tanh'`. */
 export class GELU extends Module {
+  static override readonly typeName = 'GELU';
   readonly approximate: 'none' | 'tanh';
   constructor(opts: { approximate?: 'none' | 'tanh' } = {}) {
     super();
@@ -93,6 +99,7 @@ export class GELU extends Module {
 
 /** Self-normalising ELU with the fixed λ≈1.0507, α≈1.6733 of Klambauer et al. */
 export class SELU extends Module {
+  static override readonly typeName = 'SELU';
   forward(x: Tensor): Tensor {
     return selu(x);
   }
@@ -100,6 +107,7 @@ export class SELU extends Module {
 
 /** x·σ(x) (a.k.a. swish). */
 export class SiLU extends Module {
+  static override readonly typeName = 'SiLU';
   forward(x: Tensor): Tensor {
     return silu(x);
   }
@@ -107,6 +115,7 @@ export class SiLU extends Module {
 
 /** (1/β)·log(1 + e^{βx}), linear above `threshold` (β·x > threshold). */
 export class Softplus extends Module {
+  static override readonly typeName = 'Softplus';
   readonly beta: number;
   readonly threshold: number;
   constructor(opts: { beta?: number; threshold?: number } = {}) {
@@ -136,6 +145,7 @@ function checkDim(op: string, dim: number | undefined): number | undefined {
 
 /** Softmax along `dim` (pass it: the implicit choice for undefined follows PyTorch's legacy rule). */
 export class Softmax extends Module {
+  static override readonly typeName = 'Softmax';
   readonly dim: number | undefined;
   constructor(dim?: number) {
     super();
@@ -151,6 +161,7 @@ export class Softmax extends Module {
 
 /** log(softmax(x)) along `dim`, computed stably. */
 export class LogSoftmax extends Module {
+  static override readonly typeName = 'LogSoftmax';
   readonly dim: number | undefined;
   constructor(dim?: number) {
     super();
@@ -166,6 +177,7 @@ export class LogSoftmax extends Module {
 
 /** clamp(x, minVal, maxVal). */
 export class Hardtanh extends Module {
+  static override readonly typeName = 'Hardtanh';
   readonly minVal: number;
   readonly maxVal: number;
   constructor(minVal = -1, maxVal = 1) {
@@ -184,6 +196,7 @@ export class Hardtanh extends Module {
 
 /** min(max(0, x), 6). */
 export class ReLU6 extends Module {
+  static override readonly typeName = 'ReLU6';
   forward(x: Tensor): Tensor {
     return relu6(x);
   }
@@ -191,6 +204,7 @@ export class ReLU6 extends Module {
 
 /** x·tanh(softplus(x)). */
 export class Mish extends Module {
+  static override readonly typeName = 'Mish';
   forward(x: Tensor): Tensor {
     return mish(x);
   }
@@ -198,6 +212,7 @@ export class Mish extends Module {
 
 /** relu6(x + 3) / 6. */
 export class Hardsigmoid extends Module {
+  static override readonly typeName = 'Hardsigmoid';
   forward(x: Tensor): Tensor {
     return hardsigmoid(x);
   }
@@ -205,6 +220,7 @@ export class Hardsigmoid extends Module {
 
 /** x·relu6(x + 3) / 6. */
 export class Hardswish extends Module {
+  static override readonly typeName = 'Hardswish';
   forward(x: Tensor): Tensor {
     return hardswish(x);
   }
@@ -212,6 +228,7 @@ export class Hardswish extends Module {
 
 /** max(0, x) + min(0, alpha·(e^{x/alpha} − 1)). */
 export class CELU extends Module {
+  static override readonly typeName = 'CELU';
   readonly alpha: number;
   constructor(alpha = 1.0) {
     super();
@@ -228,6 +245,7 @@ export class CELU extends Module {
 
 /** log σ(x), stable for large |x|. */
 export class LogSigmoid extends Module {
+  static override readonly typeName = 'LogSigmoid';
   forward(x: Tensor): Tensor {
     return logSigmoid(x);
   }
@@ -235,6 +253,7 @@ export class LogSigmoid extends Module {
 
 /** x / (1 + |x|). */
 export class Softsign extends Module {
+  static override readonly typeName = 'Softsign';
   forward(x: Tensor): Tensor {
     return softsign(x);
   }

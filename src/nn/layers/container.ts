@@ -122,6 +122,7 @@ abstract class IndexedContainer extends OrderedContainer {
  * (or by the names given to `Sequential.fromEntries`); `seq[0]` and `seq.at(-1)` index them.
  */
 export class Sequential extends IndexedContainer {
+  static override readonly typeName = 'Sequential';
   constructor(...modules: Module[]) {
     super();
     modules.forEach((m, i) => this._set(String(i), checkModule(m, 'Sequential', `argument ${i}`)));
@@ -148,6 +149,7 @@ export class Sequential extends IndexedContainer {
 
 /** A list of submodules that registers them but has no forward of its own (PyTorch: `nn.ModuleList`). */
 export class ModuleList extends IndexedContainer {
+  static override readonly typeName = 'ModuleList';
   constructor(modules: Iterable<Module> = []) {
     super();
     this.extend(modules);
@@ -160,6 +162,7 @@ export class ModuleList extends IndexedContainer {
 
 /** A name → module map that keeps insertion order, numeric-looking keys included (PyTorch: `nn.ModuleDict`). */
 export class ModuleDict extends OrderedContainer {
+  static override readonly typeName = 'ModuleDict';
   constructor(modules: Iterable<[string, Module]> | Record<string, Module> = {}) {
     super();
     this.update(modules);

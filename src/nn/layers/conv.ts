@@ -36,6 +36,7 @@ export interface Conv2dOptions {
  * fan_in = C_in/groups·kH·kW, as PyTorch's reset_parameters does.
  */
 export class Conv2d extends Module {
+  static override readonly typeName = 'Conv2d';
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: [number, number];

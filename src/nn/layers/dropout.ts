@@ -11,6 +11,7 @@ import { checkOptions } from '../../tensor/options.js';
  * (inverted dropout, PyTorch: `nn.Dropout`); the identity after `eval()`.
  */
 export class Dropout extends Module {
+  static override readonly typeName = 'Dropout';
   readonly p: number;
   /** Generator for the masks (default: the global one). */
   generator: Generator | undefined;

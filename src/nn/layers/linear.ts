@@ -33,6 +33,7 @@ export function resetAffine(weight: Tensor, bias: Tensor | null, generator?: Gen
 
 /** y = x·Wᵀ + b for x [..., inFeatures] (PyTorch: `nn.Linear`); weight [out, in], bias [out]. */
 export class Linear extends Module {
+  static override readonly typeName = 'Linear';
   readonly inFeatures: number;
   readonly outFeatures: number;
   weight: Parameter;
@@ -69,6 +70,7 @@ export class Linear extends Module {
 
 /** Returns its input unchanged (PyTorch: `nn.Identity`); handy as a placeholder. */
 export class Identity extends Module {
+  static override readonly typeName = 'Identity';
   forward<T>(x: T): T {
     return x;
   }
@@ -76,6 +78,7 @@ export class Identity extends Module {
 
 /** Flatten dims startDim..endDim into one (PyTorch: `nn.Flatten`, default keeps the batch dim). */
 export class Flatten extends Module {
+  static override readonly typeName = 'Flatten';
   readonly startDim: number;
   readonly endDim: number;
   constructor(startDim = 1, endDim = -1) {
@@ -95,6 +98,7 @@ export class Flatten extends Module {
 
 /** Split dim `dim` into `unflattenedSize` (PyTorch: `nn.Unflatten`); one entry may be -1. */
 export class Unflatten extends Module {
+  static override readonly typeName = 'Unflatten';
   readonly dim: number;
   readonly unflattenedSize: readonly number[];
   constructor(dim: number, unflattenedSize: readonly number[]) {

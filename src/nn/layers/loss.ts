@@ -69,6 +69,7 @@ export interface CrossEntropyLossOptions extends LossOptions {
 
 /** logSoftmax + NLL over class dim 1; targets are class indices or class probabilities. */
 export class CrossEntropyLoss extends WeightedLoss {
+  static override readonly typeName = 'CrossEntropyLoss';
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
   constructor(opts: CrossEntropyLossOptions = {}) {
@@ -100,6 +101,7 @@ export interface NLLLossOptions extends LossOptions {
 
 /** Negative log-likelihood of log-probabilities [N, C, *] at integer targets [N, *]. */
 export class NLLLoss extends WeightedLoss {
+  static override readonly typeName = 'NLLLoss';
   readonly ignoreIndex: number;
   constructor(opts: NLLLossOptions = {}) {
     super(checkOptions('NLLLoss', opts, ['reduction', 'weight', 'ignoreIndex']));
@@ -112,6 +114,7 @@ export class NLLLoss extends WeightedLoss {
 
 /** Mean squared error. */
 export class MSELoss extends Loss {
+  static override readonly typeName = 'MSELoss';
   constructor(opts: LossOptions = {}) {
     super(checkOptions('MSELoss', opts, ['reduction']));
   }
@@ -122,6 +125,7 @@ export class MSELoss extends Loss {
 
 /** Mean absolute error. */
 export class L1Loss extends Loss {
+  static override readonly typeName = 'L1Loss';
   constructor(opts: LossOptions = {}) {
     super(checkOptions('L1Loss', opts, ['reduction']));
   }
@@ -139,6 +143,7 @@ export interface BCEWithLogitsLossOptions extends LossOptions {
 
 /** Sigmoid + binary cross-entropy in one numerically stable op. */
 export class BCEWithLogitsLoss extends WeightedLoss {
+  static override readonly typeName = 'BCEWithLogitsLoss';
   constructor(opts: BCEWithLogitsLossOptions = {}) {
     super(checkOptions('BCEWithLogitsLoss', opts, ['reduction', 'weight', 'posWeight']));
     this.registerBuffer('pos_weight', checkWeight('BCEWithLogitsLoss', opts.posWeight, 'posWeight'));
@@ -158,6 +163,7 @@ export class BCEWithLogitsLoss extends WeightedLoss {
 
 /** Binary cross-entropy on probabilities in [0, 1] (logs clamped at −100, as in PyTorch). */
 export class BCELoss extends WeightedLoss {
+  static override readonly typeName = 'BCELoss';
   constructor(opts: LossOptions & { weight?: Tensor | null } = {}) {
     super(checkOptions('BCELoss', opts, ['reduction', 'weight']));
   }
@@ -168,6 +174,7 @@ export class BCELoss extends WeightedLoss {
 
 /** 0.5·d²/beta where |d| < beta, |d| − 0.5·beta elsewhere (default beta 1). */
 export class SmoothL1Loss extends Loss {
+  static override readonly typeName = 'SmoothL1Loss';
   readonly beta: number;
   constructor(opts: LossOptions & { beta?: number } = {}) {
     super(checkOptions('SmoothL1Loss', opts, ['reduction', 'beta']));
@@ -181,6 +188,7 @@ export class SmoothL1Loss extends Loss {
 
 /** 0.5·d² where |d| < delta, delta·(|d| − 0.5·delta) elsewhere (default delta 1). */
 export class HuberLoss extends Loss {
+  static override readonly typeName = 'HuberLoss';
   readonly delta: number;
   constructor(opts: LossOptions & { delta?: number } = {}) {
     super(checkOptions('HuberLoss', opts, ['reduction', 'delta']));

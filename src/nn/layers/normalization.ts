@@ -140,6 +140,7 @@ abstract class BatchNormBase extends NormBase {
 
 /** Batch norm over [N, C] or [N, C, L] (statistics per channel over N and L). */
 export class BatchNorm1d extends BatchNormBase {
+  static override readonly typeName = 'BatchNorm1d';
   protected checkInput(x: Tensor): void {
     if (x.ndim !== 2 && x.ndim !== 3)
       throw new ShapeError('BatchNorm1d', `expected 2D or 3D input ([N, C] or [N, C, L]), got ${x.ndim}D input of shape ${fmtShape(x.shape)}`);
@@ -148,6 +149,7 @@ export class BatchNorm1d extends BatchNormBase {
 
 /** Batch norm over [N, C, H, W] (statistics per channel over N, H and W). */
 export class BatchNorm2d extends BatchNormBase {
+  static override readonly typeName = 'BatchNorm2d';
   protected checkInput(x: Tensor): void {
     if (x.ndim !== 4)
       throw new ShapeError('BatchNorm2d', `expected 4D input [N, C, H, W], got ${x.ndim}D input of shape ${fmtShape(x.shape)}`);
@@ -190,11 +192,13 @@ abstract class InstanceNormBase extends NormBase {
 
 /** Instance norm over [N, C, L] or [C, L]. */
 export class InstanceNorm1d extends InstanceNormBase {
+  static override readonly typeName = 'InstanceNorm1d';
   protected readonly sampleDims = 2;
 }
 
 /** Instance norm over [N, C, H, W] or [C, H, W]. */
 export class InstanceNorm2d extends InstanceNormBase {
+  static override readonly typeName = 'InstanceNorm2d';
   protected readonly sampleDims = 3;
 }
 
@@ -208,6 +212,7 @@ export interface LayerNormOptions {
 
 /** Normalises over the trailing `normalizedShape` dims of each sample (PyTorch: `nn.LayerNorm`). */
 export class LayerNorm extends Module {
+  static override readonly typeName = 'LayerNorm';
   readonly normalizedShape: readonly number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;
@@ -240,6 +245,7 @@ export class LayerNorm extends Module {
 
 /** Normalises groups of channels of each sample (PyTorch: `nn.GroupNorm`). */
 export class GroupNorm extends Module {
+  static override readonly typeName = 'GroupNorm';
   readonly numGroups: number;
   readonly numChannels: number;
   readonly eps: number;

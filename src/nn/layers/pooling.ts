@@ -25,6 +25,7 @@ export interface MaxPool2dOptions {
 
 /** Max over kH×kW windows of [N, C, H, W] or [C, H, W] (PyTorch: `nn.MaxPool2d`). */
 export class MaxPool2d extends Module {
+  static override readonly typeName = 'MaxPool2d';
   readonly kernelSize: Pair;
   readonly stride: Pair;
   readonly padding: Pair;
@@ -72,6 +73,7 @@ export interface AvgPool2dOptions {
 
 /** Mean over kH×kW windows (PyTorch: `nn.AvgPool2d`). */
 export class AvgPool2d extends Module {
+  static override readonly typeName = 'AvgPool2d';
   readonly kernelSize: Pair;
   readonly stride: Pair;
   readonly padding: Pair;
@@ -116,6 +118,7 @@ export class AvgPool2d extends Module {
 
 /** Average-pool to a fixed output size (PyTorch: `nn.AdaptiveAvgPool2d`); 1 gives global average pooling. */
 export class AdaptiveAvgPool2d extends Module {
+  static override readonly typeName = 'AdaptiveAvgPool2d';
   readonly outputSize: Pair;
   constructor(outputSize: Pair) {
     super();
@@ -132,6 +135,7 @@ export class AdaptiveAvgPool2d extends Module {
 
 /** Max-pool to a fixed output size (PyTorch: `nn.AdaptiveMaxPool2d`). */
 export class AdaptiveMaxPool2d extends Module {
+  static override readonly typeName = 'AdaptiveMaxPool2d';
   readonly outputSize: Pair;
   readonly returnIndices: boolean;
   constructor(outputSize: Pair, opts: { returnIndices?: boolean } | boolean = {}) {

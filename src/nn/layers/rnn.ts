@@ -47,6 +47,7 @@ export interface RNNOptions {
 
 /** A multi-layer Elman RNN; `forward(input, h0?)` returns `[output, hN]`. */
 export class RNN extends Module {
+  static override readonly typeName = 'RNN';
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
@@ -167,6 +168,7 @@ export class RNN extends Module {
 
 /** A single Elman step h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh) (PyTorch: `nn.RNNCell`). */
 export class RNNCell extends Module {
+  static override readonly typeName = 'RNNCell';
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly nonlinearity: RNNNonlinearity;
