@@ -8,7 +8,7 @@ import { SpecError, parseSpec, type SpecInput } from '../src/lab/spec/index.js';
 import { buildModel, type ModelData } from '../src/lab/model.js';
 import { recurrentLayer } from '../src/lab/models/available.js';
 import { makeLoss, runSpec, type RunCheckpoint, type RunResult } from '../src/lab/runner/index.js';
-import { nodeDataSource, resumeRun, runToDir, sweepToDir } from '../src/lab/node/index.js';
+import { loadRunCheckpoint, nodeDataSource, resumeRun, runToDir, saveRunCheckpoint, sweepToDir } from '../src/lab/node/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gradlab-runner-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -287,6 +287,31 @@ describe('runToDir / resumeRun / sweepToDir', () => {
     await runToDir(spec, { outDir: tmp, dirName: 'early', checkpointEvery: 0, signal: early.signal, onProgress: () => early.abort() });
     rmSync(join(tmp, 'early', 'checkpoint.safetensors'));
     await expect(resumeRun(join(tmp, 'early'))).rejects.toThrow(/no checkpoint\.safetensors/);
+  });
+
+  it('a checkpoint file keeps every part of the state, non-finite metrics included', async () => {
+    const cps: RunCheckpoint[] = [];
+    const diverge = { model: { depth: 2, width: 8, activation: 'relu' }, data: { name: 'sequence', n: 64, length: 4 }, optimizer: { type: 'momentum', lr: 1000 }, steps: 6, batchSize: 16, stopOnNonFinite: false };
+    await runSpec(parseSpec(diverge), { checkpointEvery: 5, onCheckpoint: (cp) => void cps.push(cp) });
+    const cp = cps[0]!;
+    const file = join(tmp, 'cp.safetensors');
+    saveRunCheckpoint(cp, file);
+    const { checkpoint, info } = loadRunCheckpoint(file);
+    expect(info.recordLines).toBe(cp.lines.length);
+    expect(checkpoint.metrics).toEqual(cp.metrics);
+    expect(cp.metrics.some((m) => !Number.isFinite(m.loss))).toBe(true);
+    const { model, optimizer, lines: _l, ...rest } = cp;
+    expect({ ...checkpoint, model: undefined, optimizer: undefined, lines: undefined }).toEqual({ ...rest, model: undefined, optimizer: undefined, lines: undefined });
+    for (const [k, t] of Object.entries(model)) expect([...checkpoint.model[k]!.data], k).toEqual([...t.data]);
+    expect(checkpoint.optimizer.paramGroups).toEqual(optimizer.paramGroups);
+    for (const [id, st] of Object.entries(optimizer.state))
+      for (const [k, v] of Object.entries(st)) {
+        const got = checkpoint.optimizer.state[Number(id)]![k];
+        if (v instanceof Tensor) expect([...(got as Tensor).data]).toEqual([...v.data]);
+        else expect(got).toEqual(v);
+      }
+    writeFileSync(file, 'not a checkpoint at all');
+    expect(() => loadRunCheckpoint(file)).toThrow(/cp\.safetensors/);
   });
 
   it('sweeps into one directory per point with an index', async () => {

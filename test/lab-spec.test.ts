@@ -12,6 +12,7 @@ import {
   parseSpec,
   parseSpecText,
   setPath,
+  setPaths,
   specJsonSchema,
   type SpecIssue,
 } from '../src/lab/spec/index.js';
@@ -229,6 +230,15 @@ describe('sweeps and overrides', () => {
     expect(setPath(adam, 'optimizer.betas.1', 0.99).optimizer.betas).toEqual([0.9, 0.99]);
     expect(setPath({}, 'clip', { type: 'norm', maxNorm: 1 }).clip).toEqual({ type: 'norm', maxNorm: 1, normType: 2 });
     expect(setPath(s, 'schedule', { type: 'step', stepSize: 10 }).schedule).toEqual({ type: 'step', stepSize: 10, gamma: 0.1 });
+  });
+
+  it('setPaths applies several overrides and validates once', () => {
+    const s = parseSpec({ steps: 10 });
+    // alone, either override leaves steps and epochs together or neither changed; together they are valid
+    const r = setPaths(s, { steps: undefined, epochs: 2 });
+    expect(r.epochs).toBe(2);
+    expect(r.steps).toBeUndefined();
+    expect(() => setPath(s, 'epochs', 2)).toThrow(/give steps or epochs, not both/);
   });
 
   it('setPath refuses what parseSpec refuses', () => {

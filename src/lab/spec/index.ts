@@ -26,7 +26,7 @@ export {
   type BiasSpec,
 } from './schema.js';
 export { SpecError, type SpecIssue } from './errors.js';
-export { parseSpec, parseSpecText, checkSpec, setPath, parseSetArg, specInput, getPath } from './parse.js';
+export { parseSpec, parseSpecText, checkSpec, setPath, setPaths, parseSetArg, specInput, getPath } from './parse.js';
 export { expandSweep, showValue } from './sweep.js';
 export { MODEL_DEFAULTS, OPTIMIZER_FIELDS, DEFAULT_STEPS } from './defaults.js';
 export { closest, editDistance } from './suggest.js';

@@ -113,6 +113,16 @@ export function setPath(spec: Spec | SpecInput, dotted: string, value: unknown, 
   return parseSpec(setRaw(raw, dotted, value), where);
 }
 
+/**
+ * Several overrides at once (`--set a=1 --set b=2`, a catalogue variant), validated once at the
+ * end, so that overrides which only make sense together (steps → epochs) can be given together.
+ */
+export function setPaths(spec: Spec | SpecInput, sets: Record<string, unknown>, where?: string): Spec {
+  let raw = specInput(spec);
+  for (const [k, v] of Object.entries(sets)) raw = setRaw(raw, k, v);
+  return parseSpec(raw, where);
+}
+
 /** `key=value` of `--set`: the value as JSON when it parses (numbers, booleans, objects), else the string. */
 export function parseSetArg(arg: string): { path: string; value: unknown } {
   const i = arg.indexOf('=');
