@@ -274,7 +274,7 @@ describe('JSON Schema', () => {
   });
 
   it('validates specs as parseSpec does, field by field', () => {
-    const ajv = new Ajv2020({ strict: false });
+    const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ strict: true, allowUnionTypes: true });
     const validate = ajv.compile(specJsonSchema());
     const good = { name: 'x', model: { type: 'cnn', init: { normal: 0.01 } }, data: { name: 'mnist', train: 100 }, clip: { type: 'norm', maxNorm: 1 }, sweep: { 'model.depth': [2, 4] } };
     expect(validate(good), JSON.stringify(validate.errors)).toBe(true);
