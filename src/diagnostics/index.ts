@@ -17,3 +17,4 @@ export * from './histogram.js';
 export { saturationShare, deadUnitShare, duplicateRows, DEFAULT_SATURATION, type SaturationThresholds, type DuplicateUnits } from './unit-stats.js';
 export * from './record/index.js';
 export { formatFindings, formatFinding, describeLayers, type FormatOptions } from './format.js';
+export { applyRemedy, chooseRemedies, remedyCode, type ApplyRemedyOptions, type RemedyAction, type AppliedRemedy } from './remedies/index.js';

@@ -12,7 +12,7 @@
  */
 import type { StepRecord } from '../record/types.js';
 import type { Resolved } from './options.js';
-import { depthLayers, lastRecords, median, networkContext, nonFiniteCount, ratios, round } from './series.js';
+import { depthLayers, inflations, lastRecords, median, networkContext, nonFiniteCount, ratios, round } from './series.js';
 import type { RawFinding } from './types.js';
 
 interface Profile {
@@ -26,8 +26,12 @@ interface Profile {
 function profile(r: StepRecord): Profile | null {
   const ls = depthLayers(r).filter((l) => l.grad && Number.isFinite(l.grad.norm));
   if (ls.length < 2) return null;
-  const norms = ls.map((l) => l.grad!.norm);
-  if (norms.some((n) => !(n > 0))) return null;
+  const raw = ls.map((l) => l.grad!.norm);
+  if (raw.some((n) => !(n > 0))) return null;
+  // Dropout between layers scales the gradient's squared norm by 1/(1−p) on the way back, as it
+  // does the signal's mean square on the way forward: divide it out (see `inflations`).
+  const infl = inflations(r, ls);
+  const norms = raw.map((n, i) => n / Math.sqrt(infl.slice(i + 1).reduce((a, b) => a * b, 1)));
   const back = ratios(norms).map((x) => 1 / x); // g_l / g_{l+1}
   return { step: r.step, names: ls.map((l) => l.name), norms, ratio: norms[0]! / norms[norms.length - 1]!, factor: median(back) };
 }

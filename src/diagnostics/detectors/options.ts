@@ -13,7 +13,7 @@ export const DEFAULT_THRESHOLDS = Object.freeze({
   exploding: f({ ratio: 5, perLayerFactor: 1.25, critical: 1e3, minDepth: 3, growth: 1e3, timeGrowth: 1.1, timeCumulative: 100 }),
   saturation: f({ share: 0.2, critical: 0.5 }),
   deadUnits: f({ share: 0.5, critical: 0.8 }),
-  variance: f({ perLayerFactor: 0.7, cumulative: 0.1, critical: 1e-4, minDepth: 3 }),
+  variance: f({ perLayerFactor: 0.7, cumulative: 0.01, critical: 1e-4, minDepth: 3 }),
   symmetry: f({ share: 0.5 }),
   updateRatio: f({ high: 3e-2, criticalHigh: 0.3, low: 1e-5 }),
 });

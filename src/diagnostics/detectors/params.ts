@@ -33,6 +33,23 @@ export function detectSymmetry(records: readonly StepRecord[], o: Resolved): Raw
   }];
 }
 
+/**
+ * A learning rate to try, or NaN when none can be given (no optimizer, lr 0). The ratio
+ * ‖Δw‖/‖w‖ is proportional to the learning rate for SGD and Adam alike, so lr·target/ratio aims
+ * at the healthy band; the step is bounded (÷3 to ÷1000 down, ×3 to ×1000 up) so that a ratio
+ * made absurd by something else never turns into an absurd learning rate, and rounded to one
+ * significant digit, as a person would write it.
+ */
+export function suggestLr(lr: number, ratio: number, dir: 'down' | 'up'): number {
+  if (!(lr > 0) || !Number.isFinite(lr) || !(ratio > 0) || !Number.isFinite(ratio)) return NaN;
+  const target = dir === 'down' ? 1e-2 : 1e-3;
+  const f = dir === 'down' ? Math.min(1 / 3, Math.max(1e-3, target / ratio)) : Math.max(3, Math.min(1e3, target / ratio));
+  const v = lr * f;
+  const e = Math.floor(Math.log10(v));
+  const d = Math.round(v / 10 ** e);
+  return Number((d * 10 ** e).toPrecision(1));
+}
+
 export function detectUpdateRatio(records: readonly StepRecord[], o: Resolved): RawFinding[] {
   const th = o.updateRatio;
   if (!th) return [];
@@ -58,7 +75,7 @@ export function detectUpdateRatio(records: readonly StepRecord[], o: Resolved): 
       severity: overall > th.criticalHigh ? 'critical' : 'warning',
       layers: [...new Set(per.filter((p) => p.ratio > th.high).map((p) => p.layer))],
       step: last.step,
-      evidence: { ...ev, threshold: th.high, suggestedLr: Number.isFinite(lr) ? round(lr * (1e-3 / overall), 2) : NaN },
+      evidence: { ...ev, threshold: th.high, suggestedLr: suggestLr(lr, overall, 'down') },
     }];
   if (overall < th.low && overall >= 0 && recs.some((r) => r.gradNormClipped !== null && r.gradNormClipped > 0))
     return [{
@@ -66,7 +83,7 @@ export function detectUpdateRatio(records: readonly StepRecord[], o: Resolved): 
       severity: 'warning',
       layers: [...new Set(per.map((p) => p.layer))],
       step: last.step,
-      evidence: { ...ev, threshold: th.low, suggestedLr: Number.isFinite(lr) && overall > 0 ? round(lr * (1e-3 / overall), 2) : NaN },
+      evidence: { ...ev, threshold: th.low, suggestedLr: suggestLr(lr, overall, 'up') },
     }];
   return [];
 }

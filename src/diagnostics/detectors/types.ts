@@ -3,6 +3,8 @@
  * where, how much); `explain` then adds the message, the explanation and the ranked remedies in
  * the chosen language.
  */
+import type { RemedyAction } from '../remedies/types.js';
+
 export type Severity = 'info' | 'warning' | 'critical';
 
 export type FindingId =
@@ -15,7 +17,9 @@ export type FindingId =
   | 'broken-symmetry'
   | 'update-ratio-high'
   | 'update-ratio-low'
-  | 'non-finite';
+  | 'non-finite'
+  | 'vanishing-through-time'
+  | 'exploding-through-time';
 
 export const FINDING_IDS: readonly FindingId[] = [
   'vanishing-gradients',
@@ -28,6 +32,8 @@ export const FINDING_IDS: readonly FindingId[] = [
   'update-ratio-high',
   'update-ratio-low',
   'non-finite',
+  'vanishing-through-time',
+  'exploding-through-time',
 ];
 
 export type EvidenceValue = number | string | number[] | string[];
@@ -46,8 +52,13 @@ export interface RawFinding {
 
 export interface Remedy {
   text: string;
-  /** A concrete call, when the remedy is one. */
+  /** A concrete call, when the remedy is one: TypeScript against the user's `model` and `optimizer` (type-checked in a test). */
   code?: string;
+  /**
+   * The remedy as data, when it is one `applyRemedy(model, remedy.action, { optimizer })` carries
+   * out. Not written to run records (kept out of JSON).
+   */
+  action?: RemedyAction;
 }
 
 export interface Finding extends RawFinding {

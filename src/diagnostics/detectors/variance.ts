@@ -11,7 +11,7 @@
  */
 import type { StepRecord } from '../record/types.js';
 import type { Resolved } from './options.js';
-import { depthLayers, networkContext, round } from './series.js';
+import { depthLayers, inflations, networkContext, round } from './series.js';
 import type { RawFinding } from './types.js';
 
 export function detectVariance(records: readonly StepRecord[], o: Resolved): RawFinding[] {
@@ -21,7 +21,11 @@ export function detectVariance(records: readonly StepRecord[], o: Resolved): Raw
   if (!first) return [];
   const ls = depthLayers(first).filter((l) => l.output && Number.isFinite(l.output.rms));
   if (ls.length < th.minDepth) return [];
-  const ms = ls.map((l) => l.output!.rms ** 2);
+  // Train-mode dropout multiplies the mean square by 1/(1−p) at every layer it follows; that is
+  // not a property of the init (in eval mode it is gone), so it is divided out.
+  const infl = inflations(first, ls);
+  let acc = 1;
+  const ms = ls.map((l, i) => l.output!.rms ** 2 / (acc *= infl[i]!));
   if (!(ms[0]! > 0)) return [];
   const L = ms.length;
   const k = Math.floor((L - 1) / 2);
@@ -41,6 +45,7 @@ export function detectVariance(records: readonly StepRecord[], o: Resolved): Raw
       cumulative: round(cumulative),
       depth: L,
       meanSquares: ms.map((x) => round(x)),
+      dropoutCorrection: round(acc),
       ...networkContext(first),
     },
   }];

@@ -1,202 +1,209 @@
 /** Explanations and remedies in English. */
-import type { Remedy } from '../detectors/types.js';
-import { CODE, fmt, list, num, str, type Explainer } from './common.js';
+import type { RawFinding } from '../detectors/types.js';
+import { fmt, num, remedies, str, where, whereList, type Explainer, type RemedyTexts } from './common.js';
 
 const JAC =
   'The backward pass multiplies one Jacobian per layer: ∂L/∂h₁ = J₂ᵀ·J₃ᵀ·…·J_Lᵀ·∂L/∂h_L. ' +
   'Each layer scales the gradient by a factor; factors below 1 compound with depth into a vanishing gradient, ' +
   'factors above 1 into an exploding one.';
 
-function initRemedies(act: string, extra: Remedy[] = []): Remedy[] {
-  if (act === 'relu')
-    return [{ text: 'Initialize every Linear/Conv weight with Kaiming (He) init, which keeps the per-layer factor at 1 for ReLU', code: CODE.kaiming }, ...extra];
-  if (act === 'sigmoid')
-    return [
-      { text: 'Replace the hidden sigmoids with tanh (zero-centred, derivative up to 1 instead of 0.25) or ReLU', code: "mlp({ ...options, activation: 'tanh' })" },
-      { text: 'Initialize with Xavier (Glorot) init', code: CODE.xavier },
-      ...extra,
-    ];
-  return [{ text: "Initialize every Linear weight with Xavier (Glorot) init and tanh's gain 5/3", code: CODE.xavierTanh }, ...extra];
-}
+const layer = (d: number, n: number): string => `layer ${d} of ${n}`;
+const at = (f: RawFinding, i: number): string => where(f, i, layer);
+const all = (f: RawFinding): string => whereList(f, layer);
+
+const SCHEME: Record<string, string> = {
+  kaimingNormal: 'Kaiming (He) init, which keeps the per-layer factor at 1 for ReLU',
+  'xavierNormal-tanh': "Xavier (Glorot) init with tanh's gain 5/3",
+  xavierNormal: 'Xavier (Glorot) init',
+  orthogonal: 'orthogonal matrices (every singular value 1), which keep every norm through a linear layer',
+};
+
+const TEXTS: RemedyTexts = {
+  init: (v) =>
+    v.symmetry === 'yes'
+      ? `Initialize the weights randomly, with ${SCHEME[v.scheme as string] ?? v.scheme} (biases may stay at zero)`
+      : `Re-initialize every Linear/Conv weight with ${SCHEME[v.scheme as string] ?? v.scheme}, biases at zero`,
+  'recurrent-orthogonal': () => 'Initialize the recurrent matrices orthogonally: spectral radius 1, so the hidden state neither grows nor fades through time',
+  'bias-zero': (v) =>
+    v.withInit ? 'Re-initialize with Kaiming init and zero biases: the pre-activations are pushed below zero as a whole' : 'Set the biases to zero: they push the pre-activations below zero for every input',
+  'activation-tanh': (v) =>
+    v.functional === 'yes'
+      ? 'Replace the hidden sigmoids by tanh in your forward (zero-centred, derivative up to 1 instead of ¼), with Xavier init and gain 5/3'
+      : 'Replace the hidden sigmoids by tanh (zero-centred, derivative up to 1 instead of ¼) and initialize for it (Xavier, gain 5/3)',
+  'activation-relu': () => 'Or replace them by ReLU with Kaiming init',
+  'activation-leaky': () => 'Use LeakyReLU, whose negative side keeps a small gradient (its units cannot die)',
+  clip: () => 'Clip the global gradient norm before each optimizer step',
+  'clip-strict': () => 'Clip the gradient norm and stop at the first non-finite gradient, so the run ends where the trouble starts',
+  'lr-down': (v) => (typeof v.lr === 'number' ? `Lower the learning rate to ${fmt(v.lr)} (from ${fmt(v.from)})` : 'Lower the learning rate (10× smaller)'),
+  'lr-up': (v) => (typeof v.lr === 'number' ? `Raise the learning rate to ${fmt(v.lr)} (from ${fmt(v.from)})` : 'Raise the learning rate (10× larger)'),
+  warmup: () => 'Warm the learning rate up over the first steps',
+  'standardize-inputs': (v) => `Standardize the inputs (zero mean, unit variance per feature): their scale is about ${fmt(v.scale)}, and every init assumes about 1`,
+  normalize: (v) => `Insert a normalization layer (BatchNorm1d, or LayerNorm) before each ${v.activation || 'activation'}: it rescales every layer's input to unit variance`,
+  residual: () => 'Add residual connections: the Jacobian of h + f(h) is I + J_f, whose product over depth does not shrink to zero',
+  'gated-rnn': () => 'Use a gated recurrent layer (LSTM or GRU): its cell state carries the gradient through time additively',
+  'find-op': (v) => `Look at the op '${v.op}' in ${v.module ? `'${v.module}'` : 'the model'}: it made the first non-finite value, in the ${v.pass || 'forward'} pass, from finite inputs`,
+  'guard-op': (v) => `Keep the argument of ${v.op} inside its domain`,
+  'check-data': () => 'Check the input data for NaN/Inf before training',
+  'loss-from-logits': () => 'Compute the loss from the logits (crossEntropy, binaryCrossEntropyWithLogits) instead of the log of a probability',
+};
+
+const R = (f: RawFinding) => remedies(f, TEXTS);
+
+const lrNote = (f: RawFinding): string =>
+  str(f, 'cause') === 'learning-rate' ? ' It was not there at initialization: it appeared under updates that are too large for the weights (see the learning-rate finding), which is the cause to fix first.' : '';
 
 export const en: Explainer = {
-  'vanishing-gradients': (f) => {
-    const act = str(f, 'activation');
-    const rnn = str(f, 'recurrent') === 'yes';
-    const remedies = rnn
-      ? [
-          { text: 'Initialize the recurrent matrix orthogonally, so its singular values are 1', code: CODE.orthogonalHh },
-          { text: 'Shorten the unrolled sequences (truncated backpropagation through time)' },
-          ...initRemedies(act),
-        ]
-      : initRemedies(act, [
-          { text: `Insert BatchNorm1d before each ${act === 'relu' ? 'ReLU' : act === 'none' ? 'activation' : act}: it rescales every layer's input to unit variance`, code: CODE.batchNorm },
-          { text: 'Add residual connections: the Jacobian of h + f(h) is I + J_f, whose product over depth does not shrink to zero', code: CODE.residual },
-          ...(act === 'tanh' || act === 'sigmoid' ? [{ text: 'Switch to ReLU with Kaiming init', code: CODE.kaiming }] : []),
-        ]);
-    return {
-      message: `Vanishing gradients: the gradient at '${f.layers[0]}' is ${fmt(num(f, 'ratio'))}× the one at '${f.layers[1]}'.`,
-      explanation:
-        `${JAC} Here the gradient norm shrinks by a median factor of ${fmt(num(f, 'perLayerFactor'))} per layer; over ` +
-        `${fmt(num(f, 'depth'))} layers that compounds to ${fmt(num(f, 'ratio'))}. The first layers barely learn: their updates are ` +
-        `that much smaller than the last layers'.`,
-      remedies,
-    };
-  },
+  'vanishing-gradients': (f) => ({
+    message: `Vanishing gradients: the gradient at ${at(f, 0)} is ${fmt(num(f, 'ratio'))}× the one at ${at(f, 1)}.`,
+    explanation:
+      `${JAC} Here the gradient norm shrinks by a median factor of ${fmt(num(f, 'perLayerFactor'))} per layer; over ` +
+      `${fmt(num(f, 'depth'))} layers that compounds to ${fmt(num(f, 'ratio'))}. The first layers barely learn: their updates are ` +
+      `that much smaller than the last layers'.` +
+      (str(f, 'activation') === 'sigmoid' ? ' The derivative of sigmoid is at most ¼, so no initialization keeps the factor at 1 through sigmoid layers.' : '') +
+      lrNote(f),
+    remedies: R(f),
+  }),
 
   'exploding-gradients': (f) => {
     const kind = str(f, 'kind');
-    const rnn = str(f, 'recurrent') === 'yes';
-    const where = f.layers.length ? ` (first seen at '${f.layers[0]}')` : '';
     const message =
       kind === 'non-finite'
-        ? `Exploding gradients: non-finite gradients at step ${f.step}${where}.`
+        ? `Exploding gradients: non-finite gradients at step ${f.step}${f.layers.length ? ` (first seen at ${at(f, 0)})` : ''}.`
         : kind === 'growth'
-          ? `Exploding gradients: the gradient norm grew ${fmt(num(f, 'growth'))}× (to ${fmt(num(f, 'gradNorm'))}) by step ${f.step}.`
+          ? `Exploding gradients: the gradient norm grew ${fmt(num(f, 'growth'))}× (to ${fmt(num(f, 'gradNorm'))}) by step ${f.step}${f.layers.length ? `, in ${all(f)}` : ''}.`
           : kind === 'time'
-            ? `Exploding through time: the output of '${f.layers[0]}' grows ×${fmt(num(f, 'perStepFactor'))} per time step (×${fmt(num(f, 'cumulative'))} over ${fmt(num(f, 'timeSteps'))} steps).`
-            : `Exploding gradients: the gradient at '${f.layers[0]}' is ${fmt(num(f, 'ratio'))}× the one at '${f.layers[1]}'.`;
+            ? `Exploding through time: the output of ${at(f, 0)} grows ×${fmt(num(f, 'perStepFactor'))} per time step (×${fmt(num(f, 'cumulative'))} over ${fmt(num(f, 'timeSteps'))} steps).`
+            : `Exploding gradients: the gradient at ${at(f, 0)} is ${fmt(num(f, 'ratio'))}× the one at ${at(f, 1)}.`;
     const why =
       kind === 'time'
         ? 'An unrolled recurrent network is a deep network whose layers share one weight matrix: each time step multiplies by the same Jacobian diag(f′)·W_hh. With a spectral radius above 1 the signal and the gradient grow geometrically with the number of steps.'
         : kind === 'depth'
           ? `Here the gradient norm grows by a median factor of ${fmt(num(f, 'perLayerFactor'))} per layer, ${fmt(num(f, 'ratio'))}× over ${fmt(num(f, 'depth'))} layers.`
           : 'Large gradients make large steps, which make larger activations and larger gradients: once float32 overflows, NaN spreads through every weight.';
-    const clipped = str(f, 'clipped') === 'yes';
-    const clipNote = clipped
-      ? ' Gradient clipping is already active in this run: it keeps the steps bounded, but the cause is still there.'
-      : '';
-    const clip = { text: 'Clip the global gradient norm before each optimizer step', code: CODE.clip };
-    return {
-      message,
-      explanation: `${JAC} ${why}${clipNote}`,
-      remedies: [
-        ...(clipped ? [] : [clip]),
-        { text: 'Lower the learning rate (try 10× smaller)', code: CODE.lr(num(f, 'lr') / 10) },
-        ...(rnn ? [{ text: 'Initialize the recurrent matrix orthogonally (spectral radius 1)', code: CODE.orthogonalHh }] : []),
-        ...initRemedies(str(f, 'activation')),
-        { text: 'Normalize activations (BatchNorm1d / LayerNorm) to stop the scale from compounding', code: rnn ? CODE.layerNorm : CODE.batchNorm },
-      ],
-    };
+    const clipNote = str(f, 'clipped') === 'yes' ? ' Gradient clipping is already active in this run: it keeps the steps bounded, but the cause is still there.' : '';
+    return { message, explanation: `${JAC} ${why}${clipNote}${lrNote(f)}`, remedies: R(f) };
   },
+
+  'exploding-through-time': (f) => ({
+    message: `Exploding gradients through time in ${at(f, 0)}: ‖∂L/∂h_t‖ grows ${fmt(num(f, 'ratio'))}× from the last time step back to the first${Number.isFinite(num(f, 'spectralRadius')) ? ` (recurrent spectral radius ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
+    explanation:
+      'An unrolled recurrent network is a deep network whose layers share one matrix: going back one time step multiplies the gradient by ' +
+      'W_hhᵀ·diag(f′). With a spectral radius above 1 that product grows geometrically with the number of steps, and the early steps get ' +
+      'gradients that swamp everything else.' +
+      (str(f, 'clipped') === 'yes' ? ' Gradient clipping is already active: it bounds the steps, but the recurrent matrix is still the cause.' : ''),
+    remedies: R(f),
+  }),
+
+  'vanishing-through-time': (f) => ({
+    message: `Vanishing gradients through time in ${at(f, 0)}: ‖∂L/∂h_t‖ at the first time step is ${fmt(num(f, 'ratio'))}× the one at the last${Number.isFinite(num(f, 'spectralRadius')) ? ` (recurrent spectral radius ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
+    explanation:
+      'Going back one time step multiplies the gradient by W_hhᵀ·diag(f′). With a spectral radius below 1 (or saturated units) that product ' +
+      'shrinks geometrically: what happened many steps ago cannot influence learning, so the network cannot learn long dependencies.',
+    remedies: R(f),
+  }),
 
   saturation: (f) => {
     const act = str(f, 'activation') === 'sigmoid' ? 'sigmoid' : 'tanh';
     return {
-      message: `Saturated ${act} units: up to ${fmt(100 * num(f, 'worstShare'))} % of the outputs of ${list(f.layers)} sit on the flat parts.`,
+      message: `Saturated ${act} units: up to ${fmt(100 * num(f, 'worstShare'))} % of the outputs of ${all(f)} sit on the flat parts.`,
       explanation:
         `${JAC} The Jacobian of ${act} is diagonal with entries ${act === 'tanh' ? '1 − y²' : 'y(1 − y)'}, which are nearly 0 where the ` +
-        `output is close to ${act === 'tanh' ? '±1' : '0 or 1'}. Pre-activations that are too large (weights too large for the fan-in) push ` +
-        'units there, and the gradient through them is multiplied by almost nothing.',
-      remedies: [
-        { text: `Use Xavier init with ${act}'s gain so pre-activations stay of order 1`, code: act === 'tanh' ? CODE.xavierTanh : CODE.xavier },
-        { text: `Insert BatchNorm1d before each ${act}`, code: CODE.batchNorm },
-        { text: 'Standardize the inputs (zero mean, unit variance per feature)' },
-        { text: 'Switch to ReLU with Kaiming init', code: CODE.kaiming },
-      ],
+        `output is close to ${act === 'tanh' ? '±1' : '0 or 1'}. Pre-activations that are too large (weights too large for the fan-in, or ` +
+        'inputs far from unit scale) push units there, and the gradient through them is multiplied by almost nothing.' +
+        lrNote(f),
+      remedies: R(f),
     };
   },
 
   'dead-units': (f) => ({
-    message: `Dead ReLU units: up to ${fmt(100 * num(f, 'worstShare'))} % of the units of ${list(f.layers)} output 0 for the whole batch.`,
+    message: `Dead ReLU units: up to ${fmt(100 * num(f, 'worstShare'))} % of the units of ${all(f)} output 0 for the whole batch.`,
     explanation:
       `${JAC} For ReLU the Jacobian is diagonal with entries 0 or 1; a unit whose pre-activation is negative for every input passes no ` +
-      'gradient, so its weights never change and it stays dead. Large learning rates and large negative biases kill units.',
-    remedies: [
-      { text: 'Use LeakyReLU, whose negative side keeps a small gradient', code: CODE.leaky },
-      { text: 'Initialize with Kaiming init and zero biases', code: `${CODE.kaiming}; ${CODE.zeroBias}` },
-      { text: 'Lower the learning rate (large steps knock units into the dead zone)', code: CODE.lr(num(f, 'lr') / 10) },
-      { text: 'Insert BatchNorm1d before each ReLU', code: CODE.batchNorm },
-    ],
+      'gradient, so its weights never change and it stays dead. Large negative biases and large learning rates kill units.' +
+      (num(f, 'preActivationMean') < -num(f, 'preActivationStd')
+        ? ` Here the pre-activations average ${fmt(num(f, 'preActivationMean'))} with a spread of ${fmt(num(f, 'preActivationStd'))}: they are pushed below zero as a whole.`
+        : '') +
+      lrNote(f),
+    remedies: R(f),
   }),
 
   'activation-collapse': (f) => ({
-    message: `Activations collapse with depth: the signal's mean square shrinks ×${fmt(num(f, 'perLayerFactor'))} per layer, ${fmt(num(f, 'cumulative'))}× from '${f.layers[0]}' to '${f.layers[1]}' at initialization.`,
+    message: `Activations collapse with depth: the signal's mean square shrinks ×${fmt(num(f, 'perLayerFactor'))} per layer, ${fmt(num(f, 'cumulative'))}× from ${at(f, 0)} to ${at(f, 1)} at initialization.`,
     explanation:
       'In the forward pass each layer multiplies the variance of the signal by about fan_in·Var(w)·E[f(z)²]/Var(z). ' +
       (str(f, 'activation') === 'relu'
         ? 'With ReLU, E[relu(z)²] = Var(z)/2: Xavier init (Var(w) = 1/fan_in) halves the signal at every layer; Kaiming init (2/fan_in) keeps it. '
         : 'Weights that are too small for the fan-in make that factor less than 1. ') +
       'The factor compounds with depth, so deep layers see almost nothing — and the same factors, transposed, shrink the gradients on the way back.',
-    remedies: initRemedies(str(f, 'activation'), [{ text: 'Insert BatchNorm1d after each Linear layer', code: CODE.batchNorm }]),
+    remedies: R(f),
   }),
 
   'activation-explosion': (f) => ({
-    message: `Activations explode with depth: the signal's mean square grows ×${fmt(num(f, 'perLayerFactor'))} per layer, ${fmt(num(f, 'cumulative'))}× from '${f.layers[0]}' to '${f.layers[1]}' at initialization.`,
+    message: `Activations explode with depth: the signal's mean square grows ×${fmt(num(f, 'perLayerFactor'))} per layer, ${fmt(num(f, 'cumulative'))}× from ${at(f, 0)} to ${at(f, 1)} at initialization.`,
     explanation:
       'In the forward pass each layer multiplies the variance of the signal by about fan_in·Var(w)·E[f(z)²]/Var(z). Weights that are ' +
       'too large for the fan-in make that factor greater than 1, and it compounds with depth; the backward pass multiplies by the same ' +
-      'scales, so gradients explode too.',
-    remedies: initRemedies(str(f, 'activation'), [
-      { text: 'Insert BatchNorm1d after each Linear layer', code: CODE.batchNorm },
-      { text: 'Clip the gradient norm while you fix the initialization', code: CODE.clip },
-    ]),
+      'scales, so gradients explode too.' +
+      (num(f, 'dropoutCorrection') > 1 ? ` (Train-mode dropout's 1/(1−p) scaling, ×${fmt(num(f, 'dropoutCorrection'))} in all, is already divided out.)` : ''),
+    remedies: R(f),
   }),
 
   'broken-symmetry': (f) => {
     const units = f.evidence.units as number[];
     const distinct = f.evidence.distinctUnits as number[];
     return {
-      message: `Broken symmetry: in ${list(f.layers)} only ${distinct[0]} of ${units[0]} units differ — the others have identical weights.`,
+      message: `Broken symmetry: in ${all(f)} only ${distinct[0]} of ${units[0]} units differ — the others have identical weights.`,
       explanation:
         'Units with the same incoming weights compute the same output and receive the same gradient, so gradient descent updates them ' +
         'identically and they never become different: the layer works like a single unit. A constant (or zero) initialization does this. ' +
         'Random initialization breaks the symmetry.',
-      remedies: [
-        {
-          text: 'Initialize the weights randomly (biases may stay at zero)',
-          code: str(f, 'activation') === 'relu' ? CODE.kaiming : str(f, 'activation') === 'tanh' ? CODE.xavierTanh : CODE.xavier,
-        },
-        { text: "Or keep the library's default initialization: remove the constant init", code: "mlp({ ...options, init: 'default' })" },
-      ],
+      remedies: R(f),
     };
   },
 
   'update-ratio-high': (f) => ({
-    message: `Learning rate too high: each step changes the weights by ${fmt(num(f, 'medianRatio'))} of their norm (median ‖Δw‖/‖w‖; around 1e-3 is healthy).`,
+    message: `Learning rate too high: each step changes the weights of ${all(f)} by ${fmt(num(f, 'medianRatio'))} of their norm (median ‖Δw‖/‖w‖; around 1e-3 is healthy).`,
     explanation:
       'The update-to-weight ratio ‖Δw‖/‖w‖ says how far one optimizer step moves the weights relative to their size. Far above 1e-3 the ' +
       'steps overshoot: the loss oscillates or diverges, activations drift out of their useful range, ReLU units die and tanh units saturate.',
-    remedies: [
-      { text: `Lower the learning rate towards ${fmt(num(f, 'suggestedLr'))}`, code: CODE.lr(num(f, 'suggestedLr')) },
-      { text: 'Warm the learning rate up over the first steps', code: 'new optim.lrScheduler.LinearLR(optimizer, { startFactor: 0.01, totalIters: 100 })' },
-      { text: 'Clip the gradient norm', code: CODE.clip },
-    ],
+    remedies: R(f),
   }),
 
   'update-ratio-low': (f) => ({
-    message: `Learning rate too low: each step changes the weights by only ${fmt(num(f, 'medianRatio'))} of their norm (median ‖Δw‖/‖w‖; around 1e-3 is healthy).`,
+    message: `Learning rate too low: each step changes the weights of ${all(f)} by only ${fmt(num(f, 'medianRatio'))} of their norm (median ‖Δw‖/‖w‖; around 1e-3 is healthy).`,
     explanation:
       'The update-to-weight ratio ‖Δw‖/‖w‖ says how far one optimizer step moves the weights relative to their size. Far below 1e-3 the ' +
-      'network learns very slowly. If only the first layers have tiny ratios, the cause is more likely vanishing gradients than the learning rate.',
-    remedies: [
-      { text: `Raise the learning rate towards ${fmt(num(f, 'suggestedLr'))}`, code: CODE.lr(num(f, 'suggestedLr')) },
-      { text: 'Check for vanishing gradients (run the probe with gradient statistics on)' },
-    ],
+      'network learns very slowly. The gradients are not starved here (no vanishing, saturation or dead units was found), so the learning rate is the lever.',
+    remedies: R(f),
   }),
 
   'non-finite': (f) => {
     const src = str(f, 'source');
-    const at = f.layers.length ? `'${f.layers[0]}'` : 'the loss';
+    const op = str(f, 'op');
+    const pass = str(f, 'pass');
+    const in_ = f.layers.length ? at(f, 0) : 'the loss';
+    const message = op
+      ? `Non-finite values at step ${f.step}: the op '${op}' in ${in_} made the first NaN/Inf from finite inputs, in the ${pass || 'forward'} pass.`
+      : src === 'weights'
+        ? `Non-finite weights at step ${f.step} in ${in_}: NaN/Inf got into the parameters.`
+        : src === 'input'
+          ? `Non-finite values at step ${f.step}: the input of ${in_} already holds NaN/Inf.`
+          : src === 'activations'
+            ? `Non-finite values at step ${f.step}: they first appear in the output of ${in_}.`
+            : `Non-finite loss at step ${f.step} (${fmt(num(f, 'loss'))}).`;
     return {
-      message:
-        src === 'weights'
-          ? `Non-finite weights at step ${f.step} in ${at}: NaN/Inf got into the parameters.`
-          : src === 'input'
-            ? `Non-finite values at step ${f.step}: the input of ${at} already holds NaN/Inf.`
-            : src === 'activations'
-              ? `Non-finite values at step ${f.step}: they first appear in the output of ${at}.`
-              : `Non-finite loss at step ${f.step} (${fmt(num(f, 'loss'))}).`,
+      message,
       explanation:
         'Once a NaN or Inf appears, every operation that touches it spreads it: forward to the loss, backward to every gradient, and through ' +
-        'the optimizer into every weight. The first place it shows is where to look: an overflow after a too-large step, a log or division ' +
-        'of 0, or bad input data.',
-      remedies: [
-        ...(src === 'input' ? [{ text: 'Check the input data for NaN/Inf before training' }] : []),
-        { text: 'Lower the learning rate', code: CODE.lr(num(f, 'lr') / 10) },
-        { text: 'Clip the gradient norm, and stop at the first non-finite gradient', code: CODE.clipStrict },
-        { text: 'Compute losses from logits (crossEntropy, binaryCrossEntropyWithLogits) rather than log(softmax) or log(sigmoid)' },
-      ],
+        'the optimizer into every weight. The first place it shows is where to look' +
+        (str(f, 'trigger') === 'learning-rate'
+          ? ': here the updates were already far too large before it (see the learning-rate finding), so the numbers overflowed.'
+          : pass === 'backward'
+            ? ': here the forward pass was finite and the backward pass made it — a derivative that is infinite where it was evaluated (√ at 0, log at 0, division by 0).'
+            : ': an op outside its domain (log or √ of a negative number, division by 0), an overflow (exp of a large number), or bad input data.'),
+      remedies: R(f),
     };
   },
 };
+
+
