@@ -12,6 +12,7 @@ import { detectNonFinite } from './non-finite.js';
 import { resolveDetectorOptions, type DetectorOptions, type Resolved } from './options.js';
 import { tellStory } from './order.js';
 import { detectSymmetry, detectUpdateRatio } from './params.js';
+import { detectRecurrent } from './recurrent.js';
 import type { RawFinding } from './types.js';
 import { detectVariance } from './variance.js';
 
@@ -21,7 +22,7 @@ export { DEFAULT_THRESHOLDS, type DetectorOptions } from './options.js';
 type Detector = (records: readonly StepRecord[], o: Resolved) => RawFinding[];
 
 /** Detectors of what went wrong in the records (the non-finite origin is run apart, on every record). */
-const DETECTORS: Detector[] = [detectExploding, detectVanishing, detectVariance, detectSaturation, detectDeadUnits, detectSymmetry, detectUpdateRatio];
+const DETECTORS: Detector[] = [detectExploding, detectVanishing, detectRecurrent, detectVariance, detectSaturation, detectDeadUnits, detectSymmetry, detectUpdateRatio];
 
 export function runDetectors(records: readonly StepRecord[], opts: DetectorOptions = {}): RawFinding[] {
   if (!Array.isArray(records)) throw new ValueError('detect', 'expected an array of step records (probe.records or readRunRecord(text).steps)');
