@@ -427,7 +427,7 @@ describe('gradlab/node: writeFileAtomic', () => {
       expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
       expect(fs.readFileSync(p, 'utf8')).toBe('through link');
     }
-    expect(() => writeFileAtomicSync(p, 42 as never)).toThrow(TypeError);
+    expect(() => writeFileAtomicSync(p, 42 as never)).toThrow(ValueError);
     await expect(writeFileAtomic('' as string, 'x')).rejects.toThrow(/non-empty string/);
     expect(() => writeFileAtomicSync(p, failingAsync() as never)).toThrow(/async iterable; use writeFileAtomic/);
   });

@@ -6,6 +6,7 @@
  * caller wants to address part of a buffer (batched matmul, conv groups). Kernels never allocate
  * tensors and know nothing of autograd.
  */
+import { ValueError } from '../tensor/errors.js';
 export interface ConvGeometry {
   /** channels of the slice being unfolded */
   C: number;
@@ -124,7 +125,7 @@ export function registerBackend(b: Backend, makeCurrent = false): void {
 
 /** The backend ops use now. */
 export function backend(): Backend {
-  if (current === null) throw new Error('kernels: no backend registered');
+  if (current === null) throw new ValueError('kernels', 'no backend registered; import gradlab (it registers the portable backend) or call registerBackend()');
   return current;
 }
 
@@ -139,10 +140,12 @@ export function persistentZeros(n: number): Float32Array {
 
 /** Select a registered backend by name ('portable', 'wasm', …). */
 export function setBackend(name: string): Backend {
-  const b = registry.get(name);
+  const b = typeof name === 'string' ? registry.get(name) : undefined;
   if (!b)
-    throw new Error(
-      `setBackend: unknown backend '${name}'; registered: ${[...registry.keys()].join(', ') || '(none)'}`,
+    throw new ValueError(
+      'setBackend',
+      `unknown backend ${typeof name === 'string' ? `'${name}'` : String(name)}; the registered backends are ` +
+        `${[...registry.keys()].map((k) => `'${k}'`).join(', ') || '(none)'}: pass one of them (listBackends() lists them)`,
     );
   current = b;
   return b;

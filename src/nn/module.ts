@@ -1,3 +1,4 @@
+import { loadStateDictInto, type LoadStateDictOptions } from './load-state-dict.js';
 import { ShapeError, ValueError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record, type Node } from '../autograd/node.js';
@@ -218,31 +219,9 @@ export abstract class Module {
   }
 
   /** Copy values from `sd` into this module's parameters and buffers, in place. */
-  loadStateDict(sd: StateDict, opts: { strict?: boolean } = {}): LoadResult {
-    const strict = opts.strict ?? true;
-    const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in sd));
-    const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
-    if (strict && (missingKeys.length || unexpectedKeys.length))
-      throw new ValueError(
-        'loadStateDict',
-        `state dict does not match the module: missing keys [${missingKeys.join(', ')}], unexpected keys ` +
-          `[${unexpectedKeys.join(', ')}]; pass { strict: false } to load the keys that match`,
-      );
-    noGrad(() => {
-      for (const [k, dst] of Object.entries(own)) {
-        const src = sd[k];
-        if (!src) continue;
-        if (!(src instanceof Tensor)) throw new ValueError('loadStateDict', `value for '${k}' is not a Tensor`);
-        if (src.data.length !== dst.data.length || src.shape.length !== dst.shape.length || src.shape.some((d, i) => d !== dst.shape[i]))
-          throw new ShapeError(
-            'loadStateDict',
-            `size mismatch for ${k}: copying a tensor of shape ${fmtShape(src.shape)}, the module has ${fmtShape(dst.shape)}`,
-          );
-        dst.data.set(src.data);
-      }
-    });
-    return { missingKeys, unexpectedKeys };
+  loadStateDict(sd: StateDict, opts: LoadStateDictOptions = {}): LoadResult {
+    // validates everything before copying anything: see load-state-dict.ts
+    return loadStateDictInto(this.stateDict(), sd, opts);
   }
 
   // ---- hooks ----------------------------------------------------------------------------------

@@ -6,12 +6,12 @@
  * ../io/dtypes.ts: tensors are written as F32 except keys ending in `num_batches_tracked` (I64,
  * as PyTorch's BatchNorm expects) and those chosen with `opts.dtypes`.
  */
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import { GradlabError } from '../tensor/errors.js';
+import type { GradlabError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { deserialize, serialize, type SerializeOptions } from '../io/safetensors.js';
+import { serialize, type SerializeOptions } from '../io/safetensors.js';
 import { writeFileAtomic, writeFileAtomicSync, type AtomicWriteOptions } from './atomic-write.js';
+import { checkPath, fileError } from './file-error.js';
+import { readCheckpoint, readCheckpointSync } from './read-checkpoint.js';
 
 export interface SaveOptions extends SerializeOptions, AtomicWriteOptions {}
 
@@ -20,26 +20,12 @@ export interface LoadedCheckpoint {
   metadata: Record<string, string>;
 }
 
-/** Re-throw `err` as the same kind of error, from `op`, with the path in front of the message. */
-function withPath(op: string, path: string, err: unknown): Error {
-  if (err instanceof GradlabError) {
-    const Kind = err.constructor as new (op: string, message: string) => GradlabError;
-    const e = new Kind(op, `${path}: ${err.message.slice(err.op.length + 2)}`);
-    (e as { cause?: unknown }).cause = err;
-    return e;
-  }
-  const code = (err as { code?: string } | null)?.code;
-  const why = code === 'ENOENT' ? 'no such file or directory; check the path' : code === 'EISDIR' ? 'is a directory, not a file' : String((err as Error)?.message ?? err);
-  const e = new GradlabError(op, `${path}: ${why}`);
-  (e as { cause?: unknown; code?: string }).cause = err;
-  if (code) (e as { code?: string }).code = code;
-  return e;
+/** Re-throw `err` as a typed error from `op`, with the path in front of the message. */
+function withPath(op: string, path: string, err: unknown): GradlabError {
+  return fileError(op, path, err);
 }
 
-function pathArg(op: string, path: unknown): string {
-  if (typeof path !== 'string' || path === '') throw new TypeError(`${op}: path must be a non-empty string, got ${JSON.stringify(path)}`);
-  return path;
-}
+const pathArg = checkPath;
 
 function encode(op: string, path: string, stateDict: Record<string, Tensor>, opts: SaveOptions): Uint8Array {
   try {
@@ -71,34 +57,23 @@ export async function saveAsync(stateDict: Record<string, Tensor>, path: string,
   }
 }
 
-function decode(op: string, path: string, bytes: Uint8Array): LoadedCheckpoint {
-  try {
-    return deserialize(bytes);
-  } catch (err) {
-    throw withPath(op, path, err);
-  }
-}
-
+// Large files are read tensor by tensor (./read-checkpoint.ts): one copy in memory, any size.
 function readSync(op: string, path: string): LoadedCheckpoint {
   pathArg(op, path);
-  let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(path);
+    return readCheckpointSync(op, path);
   } catch (err) {
     throw withPath(op, path, err);
   }
-  return decode(op, path, bytes);
 }
 
 async function read(op: string, path: string): Promise<LoadedCheckpoint> {
   pathArg(op, path);
-  let bytes: Uint8Array;
   try {
-    bytes = await fsp.readFile(path);
+    return await readCheckpoint(op, path);
   } catch (err) {
     throw withPath(op, path, err);
   }
-  return decode(op, path, bytes);
 }
 
 /** Tensors and `__metadata__` of the safetensors file at `path`. */

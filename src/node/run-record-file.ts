@@ -2,13 +2,15 @@
  * Run records on disk (Node). Lines are appended as a run makes them, so a crash leaves a
  * readable record (the reader drops a cut last line); whole records are written atomically.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import type { Finding } from '../diagnostics/detectors/types.js';
 import { readRunRecord } from '../diagnostics/record/reader.js';
 import type { RunRecord, StepRecord } from '../diagnostics/record/types.js';
 import { RunRecordWriter, formatRunRecord, type RunHeaderOptions } from '../diagnostics/record/writer.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { checkPath, fileError } from './file-error.js';
+import { readBytesSync } from './read-bytes.js';
 
 /** Runtime facts for a run-record header: Node version, platform, CPU. */
 export function nodeEnvironment(extra: Record<string, string | number | boolean | null> = {}): Record<string, string | number | boolean | null> {
@@ -31,16 +33,29 @@ export class RunRecordFile {
   private readonly writer: RunRecordWriter;
   constructor(readonly path: string, opts: RunHeaderOptions = {}) {
     this.writer = new RunRecordWriter({ ...opts, environment: opts.environment ?? nodeEnvironment() });
-    writeFileSync(path, this.writer.header());
+    checkPath('RunRecordFile', path);
+    const head = this.writer.header();
+    try {
+      writeFileSync(path, head);
+    } catch (err) {
+      throw fileError('RunRecordFile', path, err);
+    }
+  }
+  private append(op: string, line: string): void {
+    try {
+      appendFileSync(this.path, line);
+    } catch (err) {
+      throw fileError(op, this.path, err);
+    }
   }
   step(rec: StepRecord): void {
-    appendFileSync(this.path, this.writer.step(rec));
+    this.append('RunRecordFile.step', this.writer.step(rec));
   }
   finding(f: Finding): void {
-    appendFileSync(this.path, this.writer.finding(f));
+    this.append('RunRecordFile.finding', this.writer.finding(f));
   }
   end(status: 'completed' | 'failed' | 'stopped' = 'completed', error?: string): void {
-    appendFileSync(this.path, this.writer.end(status, error));
+    this.append('RunRecordFile.end', this.writer.end(status, error));
   }
 }
 
@@ -53,7 +68,21 @@ export async function writeRunRecordFile(
   await writeFileAtomic(path, formatRunRecord(parts, { ...opts, environment: opts.environment ?? nodeEnvironment() }));
 }
 
-/** Read and validate a run record file (see readRunRecord). */
+/**
+ * Read and validate a run record file (see readRunRecord: strict UTF-8, a leading byte-order mark
+ * ignored). A missing file, a directory or an unreadable one is a FileError naming the path.
+ */
 export function readRunRecordFile(path: string): RunRecord {
-  return readRunRecord(readFileSync(path, 'utf8'));
+  checkPath('readRunRecordFile', path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readBytesSync('readRunRecordFile', path);
+  } catch (err) {
+    throw fileError('readRunRecordFile', path, err);
+  }
+  try {
+    return readRunRecord(bytes);
+  } catch (err) {
+    throw fileError('readRunRecordFile', path, err);
+  }
 }

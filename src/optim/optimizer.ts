@@ -1,6 +1,7 @@
 import { ShapeError, ValueError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { enableGrad } from '../autograd/grad-mode.js';
+import { checkOptimizerStateDict } from './state-check.js';
 import { checkOptions } from '../tensor/options.js';
 
 /** A parameter group as passed in: its tensors plus any hyper-parameters overriding the defaults. */
@@ -198,6 +199,8 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
    * The groups keep their own parameters and take the saved hyper-parameters; state is copied.
    */
   loadStateDict(sd: OptimizerStateDict): void {
+    // every problem of sd in one error before anything is taken (see state-check.ts)
+    checkOptimizerStateDict(this.name, sd, this.paramGroups.map((g) => g.params));
     if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object' || sd.state === null)
       throw new ValueError(this.name, 'loadStateDict: expected { state, paramGroups } as returned by stateDict()');
     const saved = sd.paramGroups;

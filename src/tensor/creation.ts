@@ -25,6 +25,20 @@ function shapeOf(s: ShapeArg, op: string): number[] {
   return checkShape(typeof s === 'number' ? [s] : s, op);
 }
 
+/** Zeroed storage for a checked shape; a typed error (not a RangeError) when memory runs out. */
+function floats(shape: readonly number[], op: string): Float32Array {
+  const n = numel(shape);
+  try {
+    return new Float32Array(n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ValueError(
+      op,
+      `cannot allocate shape ${fmtShape(shape)} (${n} float32 elements, ${(n * 4) / 2 ** 30} GiB): ${e.message}; use smaller tensors`,
+    );
+  }
+}
+
 /** Build a tensor from nested arrays, a flat array with `shape`, a typed array, or a number. */
 export function tensor(
   values: NestedArray | Float32Array | Float64Array | Int32Array | Uint8Array | readonly number[] | Tensor,
@@ -87,7 +101,7 @@ export function scalar(value: number, opts: CreateOptions = {}): Tensor {
 export function full(shape: ShapeArg, value: number, opts: CreateOptions = {}): Tensor {
   opts = checkOptions('full', opts, CREATE_KEYS);
   const s = shapeOf(shape, 'full');
-  const d = new Float32Array(numel(s));
+  const d = floats(s, 'full');
   if (value !== 0) d.fill(value);
   return new Tensor(d, s, opts.requiresGrad ?? false);
 }
@@ -134,7 +148,7 @@ export function rand(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
   opts = checkOptions('rand', opts, RANDOM_KEYS);
   const s = shapeOf(shape, 'rand');
   const g = opts.generator ?? defaultGenerator;
-  const d = new Float32Array(numel(s));
+  const d = floats(s, 'rand');
   for (let i = 0; i < d.length; i++) d[i] = g.randomFloat32();
   return new Tensor(d, s, opts.requiresGrad ?? false);
 }
@@ -144,7 +158,7 @@ export function randn(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
   opts = checkOptions('randn', opts, RANDOM_KEYS);
   const s = shapeOf(shape, 'randn');
   const g = opts.generator ?? defaultGenerator;
-  const d = new Float32Array(numel(s));
+  const d = floats(s, 'randn');
   g.fillNormal(d, 0, 1);
   return new Tensor(d, s, opts.requiresGrad ?? false);
 }
@@ -162,7 +176,7 @@ export function randint(low: number, high: number | ShapeArg, shape?: ShapeArg |
   opts = checkOptions('randint', opts, RANDOM_KEYS);
   const s = shapeOf(shape as ShapeArg, 'randint');
   const g = opts.generator ?? defaultGenerator;
-  const d = new Float32Array(numel(s));
+  const d = floats(s, 'randint');
   for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high);
   return new Tensor(d, s, opts.requiresGrad ?? false);
 }

@@ -27,6 +27,12 @@ export class NonFiniteError extends GradlabError {}
 /** A file or byte buffer that is not what it claims to be (corrupt, truncated, unsupported). */
 export class FormatError extends GradlabError {}
 
+/** A file that cannot be read or written: missing, a directory, no permission, a full disk… (`code` is Node's, e.g. ENOENT). */
+export class FileError extends GradlabError {
+  /** The system error code (ENOENT, EISDIR, EACCES…), when there is one. */
+  code?: string;
+}
+
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }

@@ -65,10 +65,37 @@ export function normDims(dim: number | readonly number[] | undefined | null, ndi
   return out;
 }
 
+/** Most elements of one tensor: a Float32Array holds at most 2^32 − 1 on 64-bit engines. */
+export const MAX_NUMEL = 2 ** 32 - 1;
+
+/** How a value that should have been a shape is shown in an error. */
+function showShape(shape: unknown): string {
+  if (Array.isArray(shape)) return `[${shape.map((d) => (typeof d === 'string' ? JSON.stringify(d) : String(d))).join(',')}]`;
+  return typeof shape === 'string' ? JSON.stringify(shape) : shape === null ? 'null' : `a ${typeof shape}`;
+}
+
+/**
+ * A valid shape (a list of non-negative integers whose product fits one tensor), copied; a typed
+ * error that names the value otherwise.
+ */
 export function checkShape(shape: readonly number[], op: string): number[] {
-  for (const d of shape)
-    if (!Number.isInteger(d) || d < 0)
-      throw new ValueError(op, `invalid shape ${fmtShape(shape)}: sizes must be non-negative integers`);
+  if (!Array.isArray(shape))
+    throw new ValueError(
+      op,
+      `invalid shape ${showShape(shape)}: a shape is a number or a list of numbers, e.g. zeros([2, 3]) or zeros(3)`,
+    );
+  let n = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0)
+      throw new ValueError(op, `invalid shape ${showShape(shape)}: sizes must be non-negative integers, e.g. [2, 3]`);
+    n *= d;
+  }
+  if (n > MAX_NUMEL)
+    throw new ValueError(
+      op,
+      `shape ${fmtShape(shape)} has ${n} elements, more than the ${MAX_NUMEL} (2^32 − 1) one tensor can hold; ` +
+        `split the work into smaller tensors`,
+    );
   return [...shape];
 }
 

@@ -16,6 +16,12 @@ export class SchemaMismatch extends Error {
 
 const NONFINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
+/**
+ * Own keys only: a line's keys are data, so `toString`, `constructor` or `__proto__` must not find
+ * Object.prototype's members through a schema's `properties` (ajv does not either).
+ */
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 function show(v: unknown): string {
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
@@ -91,14 +97,21 @@ function check(root: Schema, s: Schema, v: unknown, path: string): unknown {
     }
   }
   if (typeOk('object', v)) {
-    const o = { ...(v as Record<string, unknown>) };
+    const src = v as Record<string, unknown>;
+    const o: Record<string, unknown> = {};
     const props = (s.properties ?? {}) as Record<string, Schema>;
     for (const r of (s.required ?? []) as string[])
-      if (!(r in o)) throw new SchemaMismatch(path, `missing required field '${r}'`);
-    for (const k of Object.keys(o)) {
-      const sub = props[k] ?? (s.additionalProperties === false ? null : (s.additionalProperties as Schema | undefined));
+      if (!has(src, r)) throw new SchemaMismatch(path, `missing required field '${r}'`);
+    for (const k of Object.keys(src)) {
+      const sub = has(props, k) ? props[k]! : s.additionalProperties === false ? null : (s.additionalProperties as Schema | undefined);
       if (sub === null) throw new SchemaMismatch(path, `unexpected field '${k}'`);
-      if (sub) o[k] = check(root, sub, o[k], `${path}/${k}`);
+      // defineProperty: a key named __proto__ stays a plain data field of the copy
+      Object.defineProperty(o, k, {
+        value: sub ? check(root, sub, src[k], `${path}/${k}`) : src[k],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     v = o;
   }
