@@ -38,7 +38,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { registerHook } from '../autograd/tensor-autograd.js';
 import { Module, type RemovableHandle } from '../nn/module.js';
 import type { Parameter } from '../nn/parameter.js';
-import { isLibraryModule, typeNameOf } from '../nn/module-type.js';
+import { isLibraryModule, typeNameChain, typeNameOf } from '../nn/module-type.js';
 import { ACTIVATION_KINDS, WEIGHT_KINDS, layerKind, opKind } from './layer-kind.js';
 import { jacobianMsv } from './jacobian.js';
 import { resolveProbeOptions, type ProbeOptions, type ResolvedProbeOptions } from './probe-options.js';
@@ -154,6 +154,7 @@ export class Probe {
       const handle = p.requiresGrad ? registerHook(p, hook) : null;
       this.params.push({ name, layer: owner.get(p) ?? '', p, handle });
     }
+    const elman = new Set([...kinds].filter(([m, k]) => k === 'recurrent' && typeNameChain(m).some((n) => n === 'RNN' || n === 'RNNCell')).map(([m]) => m));
     const host: WatchHost = {
       names,
       kinds,
@@ -161,7 +162,10 @@ export class Probe {
       busy: () => this.busy,
       recordNoGrad: this.options.recordNoGrad,
       functional: (key, kind, op, m, out, inputs, aggregate) => this.onFunctional(key, kind, op, m, out, inputs, aggregate),
-      hidden: (m, call, h) => this.hidden.add(m, call, h),
+      // Elman cells: the activation's output is the hidden state (gated cells compute h_t otherwise)
+      hidden: (m, call, h) => {
+        if (elman.has(m)) this.hidden.add(m, call, h);
+      },
     };
     this.watch = new TapeWatch(host);
     if (opts.optimizer) this.watchOptimizer(opts.optimizer);
