@@ -38,3 +38,4 @@ export {
 } from '../ops/loss.js';
 export { batchNorm, layerNorm, groupNorm, instanceNorm } from '../ops/norm.js';
 export { pad2d, type PaddingMode } from './layers/pad.js';
+export { embedding, type EmbeddingFunctionalOptions } from './layers/embedding.js';

@@ -20,3 +20,5 @@ export * from './linear.js';
 export * from './conv.js';
 export * from './pool.js';
 export * from './dropout.js';
+export * from './sort.js';
+export * from './random-perm.js';

@@ -59,3 +59,7 @@ export {
 } from './loss.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export { RNN, RNNCell, type RNNOptions, type RNNNonlinearity } from './rnn.js';
+export { LSTM, LSTMCell, type LSTMOptions, type LSTMState } from './lstm.js';
+export { GRU, GRUCell, type GRUOptions } from './gru.js';
+export type { RecurrentOptions, RecurrentParameters } from './recurrent.js';
+export { Embedding, type EmbeddingOptions } from './embedding.js';

@@ -13,6 +13,8 @@ import { Parameter } from '../parameter.js';
 import { uniform_ } from '../init.js';
 import { checkSize } from './args.js';
 import { pyBool, pyNum } from './repr.js';
+import { RECURRENT_KEYS, type RecurrentParameters } from './recurrent.js';
+import { checkOptions } from '../../tensor/options.js';
 
 /**
  * Elman RNNs (PyTorch: `nn.RNN`, `nn.RNNCell`): h_t = act(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)
@@ -61,6 +63,7 @@ export class RNN extends Module {
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
     super();
+    opts = checkOptions('RNN', opts, [...RECURRENT_KEYS, 'nonlinearity']);
     checkSize('RNN', 'inputSize', inputSize);
     checkSize('RNN', 'hiddenSize', hiddenSize);
     this.inputSize = inputSize;
@@ -166,6 +169,10 @@ export class RNN extends Module {
   }
 }
 
+// PyTorch's parameter names, typed (weight_ih_l0, weight_hh_l1_reverse, …): `nn.init.orthogonal_(rnn.weight_hh_l0)`.
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface RNN extends RecurrentParameters {}
+
 /** A single Elman step h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh) (PyTorch: `nn.RNNCell`). */
 export class RNNCell extends Module {
   static override readonly typeName = 'RNNCell';
@@ -179,6 +186,7 @@ export class RNNCell extends Module {
 
   constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean; nonlinearity?: RNNNonlinearity; generator?: Generator } = {}) {
     super();
+    opts = checkOptions('RNNCell', opts, ['bias', 'nonlinearity', 'generator']);
     checkSize('RNNCell', 'inputSize', inputSize);
     checkSize('RNNCell', 'hiddenSize', hiddenSize);
     this.inputSize = inputSize;

@@ -2,3 +2,4 @@
 import './core.js';
 import './nn.js';
 import './math.js';
+import './sort.js';

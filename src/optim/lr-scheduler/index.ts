@@ -4,3 +4,4 @@ export { StepLR, MultiStepLR, ExponentialLR, LambdaLR, type GammaOptions, type L
 export { CosineAnnealingLR, type CosineAnnealingOptions } from './cosine.js';
 export { LinearLR, type LinearLROptions } from './linear.js';
 export { OneCycleLR, type OneCycleOptions } from './one-cycle.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-on-plateau.js';
