@@ -16,22 +16,22 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from gradlab_torch import GradlabProbe  # noqa: E402
 
-INITS = {
-    "normal-0.01": lambda w: nn.init.normal_(w, 0.0, 0.01),
-    "normal-0.05": lambda w: nn.init.normal_(w, 0.0, 0.05),
-    "xavier-normal": lambda w: nn.init.xavier_normal_(w),
-}
+def inits(stds):
+    """The three inits: N(0, σ²) for each σ in stds, then Xavier normal."""
+    out = {f"normal-{s:g}": (lambda w, s=s: nn.init.normal_(w, 0.0, s)) for s in stds}
+    out["xavier-normal"] = lambda w: nn.init.xavier_normal_(w)
+    return out
 
 
-def build(width, depth, classes, init):
+def build(width, depth, classes, init_):
     layers, n = [], width
     for _ in range(depth):
         lin = nn.Linear(n, width)
-        INITS[init](lin.weight)
+        init_(lin.weight)
         nn.init.zeros_(lin.bias)
         layers += [lin, nn.Tanh()]
     out = nn.Linear(width, classes)
-    INITS[init](out.weight)
+    init_(out.weight)
     nn.init.zeros_(out.bias)
     return nn.Sequential(*layers, out)
 
@@ -44,13 +44,17 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--stds", default="0.01,0.05",
+                    help="the normal inits' standard deviations (the lecture's 0.01 and 0.05 at width 4096; "
+                         "scale them by sqrt(4096/width) to keep its per-layer factors at another width)")
     ap.add_argument("--out", default="runs/torch-init-tanh")
     a = ap.parse_args(argv)
+    table = inits([float(s) for s in a.stds.split(",")])
     os.makedirs(a.out, exist_ok=True)
     paths = []
-    for init in INITS:
+    for init, init_ in table.items():
         torch.manual_seed(a.seed)
-        model = build(a.width, a.depth, 10, init)
+        model = build(a.width, a.depth, 10, init_)
         opt = torch.optim.SGD(model.parameters(), lr=a.lr)
         x = torch.randn(a.batch, a.width)
         y = torch.randint(0, 10, (a.batch,))
