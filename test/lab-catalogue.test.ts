@@ -51,7 +51,7 @@ describe('catalogue entries', () => {
     // a variant's own setting wins over quick's
     const nt = entrySpecs(getEntry('normalization'), { quick: true });
     expect(nt.map((s) => s.spec.batchSize).slice(0, 4)).toEqual([2, 8, 32, 128]);
-    expect(nt[0]!.spec.data).toMatchObject({ name: 'fashion-mnist', train: 1200 });
+    expect(nt[0]!.spec.data).toMatchObject({ name: 'fashion-mnist', train: 800 });
   });
 
   it('getEntry finds an entry and names the closest one for a typo', () => {

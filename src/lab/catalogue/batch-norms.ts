@@ -21,7 +21,7 @@ export const batchNormBase: SpecInput = {
   probe: { every: 100 },
 };
 
-export const batchNormQuick = { 'data.train': 1200, 'data.test': 500 };
+export const batchNormQuick = { 'data.train': 800, 'data.test': 500 };
 
 /** Overrides for one (norm, batch size) point. */
 export function point(norm: string, batch: number): Record<string, unknown> {

@@ -94,7 +94,7 @@ export const he2015: CatalogueEntry = {
     { label: 'Xavier', set: { 'model.init': 'xavierNormal' } },
     { label: 'Kaiming', set: { 'model.init': 'kaimingNormal' } },
   ],
-  quick: { 'model.width': 128, steps: 150, 'data.train': 2000, 'data.test': 500, 'eval.every': 150 },
+  quick: { 'model.width': 128, steps: 150, 'data.train': 1000, 'data.test': 500, 'eval.every': 150 },
   measure,
   verdict(runs) {
     if (runs.length !== 2) return incomplete(2, runs.length);

@@ -96,7 +96,7 @@ export const ioffe2015: CatalogueEntry = {
     { label: 'without BatchNorm', set: { 'model.norm': 'none' } },
     { label: 'with BatchNorm', set: { 'model.norm': 'batch' } },
   ],
-  quick: { steps: 300, 'data.train': 2000, 'data.test': 500, 'eval.every': 100, 'probe.every': 50 },
+  quick: { steps: 200, 'data.train': 1000, 'data.test': 500, 'eval.every': 100, 'probe.every': 50 },
   measure,
   verdict(runs) {
     if (runs.length !== 2) return incomplete(2, runs.length);
