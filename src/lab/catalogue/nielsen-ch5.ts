@@ -68,7 +68,8 @@ export async function mnistOneHot(n: number, ctx: Pick<MeasureContext, 'source'>
 
 /** Mean over `seeds` seeds of each net's per-layer gradient norms. */
 export async function measureNielsen(ctx: MeasureContext & { seeds?: number }): Promise<{ sizes: number[]; paper: number[]; ours: number[]; perSeed: number[][] }[]> {
-  const seeds = ctx.seeds ?? (ctx.quick ? 5 : 20);
+  // 20 nets take about a second; fewer leave the mean at the mercy of one draw (±30 % each)
+  const seeds = ctx.seeds ?? 20;
   const { x, y } = await mnistOneHot(NIELSEN_IMAGES, ctx);
   const out = [];
   let done = 0;
