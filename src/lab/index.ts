@@ -6,3 +6,4 @@ export * from './data/index.js';
 export * from './spec/index.js';
 export { buildModel, outputSize, type ModelData } from './model.js';
 export * from './runner/index.js';
+export * from './catalogue/index.js';
