@@ -11,6 +11,7 @@ import { setConvChunkFloats } from '../src/kernels/wasm/conv.js';
 import { convForwardData, convInputGradData, convWeightGradData, type ConvGeo } from '../src/ops/conv-core.js';
 import { biasGradData } from '../src/ops/conv-bias.js';
 import { uniformArray } from './helpers.js';
+import { allowThreads } from './thread-host.js';
 
 const rnd = uniformArray;
 
@@ -66,7 +67,9 @@ function expectNear(a: Float32Array, b: Float32Array, tol: number): void {
 }
 
 describe.runIf(wasm !== null)('fused wasm convolution', () => {
+  const restore = allowThreads(3); // 3 threads even on 2 cores (setNumThreads caps at the cores)
   afterAll(() => {
+    restore();
     gl.setNumThreads(1);
   });
 

@@ -4,13 +4,14 @@
  * the backward and the SGD update bit for bit — plus offsets, tails and chunk edges, declining
  * short arrays, and the ops and SGD giving the same results whichever path runs.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as gl from '../src/index.js';
 import { portableBackend, wasmBackend } from '../src/kernels/index.js';
 import { tanhKernel } from '../src/kernels/portable/tanh.js';
 import { CHUNK, elementwiseMin, setElementwiseMin } from '../src/kernels/wasm/elementwise.js';
 import { sgdPlain } from '../src/optim/kernels.js';
 import { uniformArray } from './helpers.js';
+import { allowThreads } from './thread-host.js';
 
 const wasm = wasmBackend();
 const DEFAULT_MIN = elementwiseMin();
@@ -257,6 +258,8 @@ describe.runIf(wasm !== null)('ops use the kernels with the JavaScript loops as 
 });
 
 describe.runIf(wasm !== null && wasm.kernels.shared)('elementwise kernels split over the worker pool', () => {
+  const restore = allowThreads(3); // 3 threads even on 2 cores (setNumThreads caps at the cores)
+  afterAll(restore);
   const b = wasm!;
   afterEach(() => {
     gl.setNumThreads(2);

@@ -4,4 +4,5 @@ export * from './rng.js';
 export * from './tensor.js';
 export * from './creation.js';
 export { setStoragePool, pooledStorageBytes } from './storage-pool.js';
+export { setWarningHandler, type WarningHandler } from './warn.js';
 export { OptionsError } from './options.js';

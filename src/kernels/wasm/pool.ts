@@ -13,6 +13,7 @@
  * SharedArrayBuffer; without it the pool is not used and GEMM runs on one thread).
  */
 import { ValueError } from '../../tensor/errors.js';
+import { warnOnce } from '../../tensor/warn.js';
 import { CTRL_OFFSET, CTRL_WORDS, MAX_THREADS, PACK_A_BYTES, PACK_BYTES, TMP_OFFSET, type KernelExports, type WasmKernels } from './instance.js';
 import {
   CLAIM_WORD, ERROR_WORD, FINISHED_WORD, JOB_BASE, JOB_KERNELS, JOB_WORDS, MAX_SLOTS, NJOBS_WORD, SLOT_BASE, SLOT_WORDS,
@@ -45,19 +46,33 @@ export function getWorkerHost(): WorkerHost | null {
   return host;
 }
 
-/**
- * Number of threads used for large kernels (PyTorch: `torch.set_num_threads`). The default is all
- * cores. Results do not depend on it.
- */
-export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS)
-    throw new ValueError('setNumThreads', `thread count must be an integer in [1, ${MAX_THREADS}], got ${n}`);
-  requested = n;
+/** The most threads that help: the cores there are (and the pool's MAX_THREADS). */
+function maxUseful(): number {
+  return Math.max(1, Math.min(host?.cores ?? 1, MAX_THREADS));
 }
 
-/** The thread count set by setNumThreads, or the number of cores by default. */
+/**
+ * Number of threads used for large kernels (PyTorch: `torch.set_num_threads`). The default is all
+ * cores. Results do not depend on it. As torch does, any positive count is accepted, but more
+ * threads than cores only make the threads wait for each other (a GEMM 30–60× slower with 64
+ * threads on 2 cores): the count is capped at the cores, with a one-time warning.
+ */
+export function setNumThreads(n: number): void {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+    throw new ValueError('setNumThreads', `thread count must be a positive integer, got ${typeof n === 'number' ? n : typeof n}`);
+  const cap = maxUseful();
+  if (n > cap)
+    warnOnce(
+      `setNumThreads>${cap}`,
+      `setNumThreads(${n}): this machine runs ${cap} thread${cap > 1 ? 's' : ''} at once; using ${cap} ` +
+        '(more threads than cores slow the kernels down). getNumThreads() returns the count in use',
+    );
+  requested = Math.min(n, cap);
+}
+
+/** The thread count in use: set by setNumThreads (capped at the cores), or the number of cores by default. */
 export function getNumThreads(): number {
-  return requested ?? Math.min(host?.cores ?? 1, MAX_THREADS);
+  return Math.min(requested ?? maxUseful(), maxUseful());
 }
 
 /** Spin iterations of the calling thread before it sleeps waiting for workers (tens of µs). */
