@@ -38,22 +38,23 @@ function recordsInDir(dir: string): string[] {
   const direct = join(dir, 'run.jsonl');
   if (existsSync(direct)) return [direct];
   const index = join(dir, 'index.json');
+  let listed: string[] = [];
   if (existsSync(index)) {
     try {
       const points = (JSON.parse(readText(index)) as { points?: { dir?: unknown }[] }).points ?? [];
-      const paths = points.map((p) => join(dir, String(p.dir), 'run.jsonl')).filter((p) => existsSync(p));
-      if (paths.length > 0) return paths;
+      listed = points.map((p) => join(dir, String(p.dir), 'run.jsonl')).filter((p) => existsSync(p));
     } catch (e) {
       if (e instanceof GradlabError) throw e;
       throw new UsageError(`${index}: not valid JSON (${(e as Error).message}); is this a sweep directory written by gradlab sweep?`);
     }
   }
+  // The sweep's points in their order, then any other run directory inside (e.g. the tour's remedied net).
   const subs = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => join(dir, d.name, 'run.jsonl'))
-    .filter((p) => existsSync(p))
+    .filter((p) => existsSync(p) && !listed.includes(p))
     .sort();
-  if (subs.length > 0) return subs;
+  if (listed.length + subs.length > 0) return [...listed, ...subs];
   const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f));
   if (files.length > 0) return files;
   throw new UsageError(`${dir}: no run record here (no run.jsonl, no index.json, no *.jsonl); give a run.jsonl file or a directory written by gradlab run`);

@@ -50,6 +50,7 @@ function langOption(): Option {
 
 /** Options every command takes (root options count only before the command name: enablePositionalOptions). */
 function common(cmd: Command): Command {
+  if (cmd.parent) cmd.showHelpAfterError(`(gradlab ${cmd.name()} --help for usage)`);
   return cmd.addOption(langOption()).option('--no-color', 'no colours (also: NO_COLOR=1)').option('--debug', 'show the stack trace of an internal error');
 }
 

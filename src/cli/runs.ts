@@ -22,6 +22,8 @@ import { startTask } from './progress.js';
 export interface Planned {
   label: string;
   spec: Spec;
+  /** Directory name (after the number) when several runs share a folder; default from the label. */
+  dir?: string;
 }
 
 export interface Plan {
@@ -75,8 +77,8 @@ export async function executePlan(
   const many = p.runs.length > 1;
   const dir = join(opts.outDir, safeName(p.name));
   mkdirSync(dir, { recursive: true });
-  const width = String(p.runs.length).length;
-  const dirNames = p.runs.map((r, i) => `${String(i + 1).padStart(width, '0')}-${safeName(r.label)}`);
+  const width = Math.max(2, String(p.runs.length).length);
+  const dirNames = p.runs.map((r, i) => `${String(i + 1).padStart(width, '0')}-${r.dir ?? safeName(r.label.replace(/[²³]/g, ''))}`);
   const outcomes: Outcome[] = [];
   for (const [i, r] of p.runs.entries()) {
     const label = many ? `[${i + 1}/${p.runs.length}] ${r.label}` : r.label;

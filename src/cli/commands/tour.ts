@@ -81,12 +81,14 @@ export function tourPlan(width = TOUR_WIDTH): { plan: Plan; base: number; k: num
     const init = spec.model.init as unknown;
     const sets: Record<string, unknown> = { 'model.width': width, 'data.features': width, 'probe.jacobian': false };
     let l = label;
+    let dir = typeof init === 'string' ? init : 'run';
     if (init !== null && typeof init === 'object' && 'normal' in init) {
-      const s = (init as { normal: number }).normal * k;
-      sets['model.init'] = { normal: Number(s.toPrecision(6)) };
-      l = `${label} → N(0, ${Number(s.toPrecision(3))}²)`;
+      const s = Number(((init as { normal: number }).normal * k).toPrecision(3));
+      sets['model.init'] = { normal: s };
+      l = `${label} → N(0, ${s}²)`;
+      dir = `normal-${s}`;
     }
-    return { label: l, spec: setPaths(spec, sets, 'the tour') };
+    return { label: l, spec: setPaths(spec, sets, 'the tour'), dir };
   });
   return { plan: { name: 'tour', entry, runs: scaled }, base, k };
 }
