@@ -141,7 +141,14 @@ class GradlabProbe:
             raise ValueError(
                 f"GradlabProbe: no module of {type(inner).__name__} matches the selection; "
                 f"pass kinds such as ('linear', 'tanh') or select=lambda name, m: ...")
-        self._functional = bool(functional and _TorchFunctionMode is not None)
+        # Functional activations can only hide in a forward that is not torch's own: a model made
+        # of torch.nn modules alone needs no function mode (and pays nothing for it).
+        custom = any(not type(m).__module__.startswith("torch.nn") for m in inner.modules())
+        self._functional = bool(functional and custom and _TorchFunctionMode is not None)
+        self._owners = {}
+        for mname, m in inner.named_modules():
+            for pname, _ in m.named_parameters(recurse=False):
+                self._owners[f"{mname}.{pname}" if mname else pname] = mname
         self._mode_stack: List[Any] = []
         if self._functional:
             self._prepare_functional(inner)
@@ -426,15 +433,15 @@ class GradlabProbe:
         return rec
 
     def _params(self) -> Tuple[List[Dict[str, Any]], float, bool]:
-        owners = {}
-        for mname, m in self.model.named_modules():
-            for pname, _ in m.named_parameters(recurse=False):
-                owners[f"{mname}.{pname}" if mname else pname] = mname
+        owners = self._owners
         out = []
         sq = 0.0
         any_grad = False
         before = self._before
-        norm64 = lambda t: float(torch.linalg.vector_norm(t, dtype=torch.float64))  # noqa: E731
+        def norm64(t: torch.Tensor) -> float:
+            x = t.reshape(-1).to(torch.float64)
+            return math.sqrt(float(torch.dot(x, x)))
+
         for i, (name, p) in enumerate(self.model.named_parameters()):
             w = p.detach()
             norm = norm64(w)

@@ -217,16 +217,22 @@ class Summaries:
                     merged[k].append(gathered[r][off: off + n])
                     off += n
             samples = [torch.cat(m) for m in merged]
-        levels = torch.tensor(self.quantiles, dtype=torch.float64)
+        # one sort for every slot: rows padded with +inf, then linear interpolation between the
+        # order statistics at q·(n−1) (torch.quantile's default), gathered at once
+        ns = [x.numel() for x in samples]
+        width = max(ns)
+        mat = torch.full((len(samples), width), math.inf, dtype=torch.float64, device=samples[0].device)
+        for k, x in enumerate(samples):
+            mat[k, : ns[k]] = x
+        mat = mat.sort(dim=1).values
+        q = torch.tensor(self.quantiles, dtype=torch.float64, device=mat.device)
+        n1 = torch.tensor(ns, dtype=torch.float64, device=mat.device).sub_(1).unsqueeze(1)
+        pos = q.unsqueeze(0) * n1
+        lo = pos.floor()
+        hi = torch.minimum(lo + 1, n1)
+        f = pos - lo
+        a = mat.gather(1, lo.to(torch.int64))
+        b = mat.gather(1, hi.to(torch.int64))
+        vals = torch.where(f == 0, a, a + (b - a) * f).cpu().tolist()
         for k, i in enumerate(idx):
-            x = samples[k].sort().values.cpu()
-            n = x.numel()
-            vals = []
-            for q in levels.tolist():
-                pos = q * (n - 1)
-                lo = int(math.floor(pos))
-                hi = min(lo + 1, n - 1)
-                f = pos - lo
-                a, b = float(x[lo]), float(x[hi])
-                vals.append(a if f == 0 else a + (b - a) * f)
-            out[i]["quantiles"] = {"levels": list(self.quantiles), "values": vals, "exact": exact[k], "sampleSize": n}
+            out[i]["quantiles"] = {"levels": list(self.quantiles), "values": vals[k], "exact": exact[k], "sampleSize": ns[k]}
