@@ -48,7 +48,7 @@ const TEXTS: RemedyTexts = {
   'gated-rnn': () => 'Utiliser une couche récurrente à portes (LSTM ou GRU) : son état de cellule transporte le gradient dans le temps de façon additive',
   'find-op': (v) => `Examiner l’opération « ${v.op} » dans ${v.module ? `« ${v.module} »` : 'le modèle'} : elle a produit la première valeur non finie, dans la passe ${v.pass === 'backward' ? 'arrière' : 'avant'}, à partir d’entrées finies`,
   'guard-op': (v) => `Garder l’argument de ${v.op} dans son domaine de définition`,
-  'check-data': () => 'Vérifier que les données d’entrée ne contiennent ni NaN ni Inf avant l’entraînement',
+  'check-data': () => 'Vérifier que les données d’entrée ne contiennent aucune valeur non finie (NaN/Inf) avant l’entraînement',
   'loss-from-logits': () => 'Calculer la perte à partir des logits (crossEntropy, binaryCrossEntropyWithLogits) plutôt que le log d’une probabilité',
 };
 

@@ -135,7 +135,7 @@ export function chooseRemedies(f: RawFinding): Suggestion[] {
       break;
     case 'saturation': {
       if (byLr) out.push(...lrDown(f));
-      if (num(f, 'inputScale') > 3) out.push(s('standardize-inputs', { scale: num(f, 'inputScale') }, undefined, 'const xs = x.sub(x.mean(0, true)).div(x.std(0, true).add(1e-6));  // per feature, with the training set’s statistics'));
+      if (num(f, 'inputScale') > 3) out.push(s('standardize-inputs', { scale: num(f, 'inputScale') }, undefined, 'const xs = x.sub(x.mean(0, { keepdim: true })).div(x.std(0, { keepdim: true }).add(1e-6));  // per feature, with the training set’s statistics'));
       if (!(num(f, 'inputScale') > 3 && str(f, 'firstLayerOnly') === 'yes')) out.push(...sigmoidSwap(f), ...init(f));
       out.push(...normalize(f));
       break;
@@ -176,7 +176,7 @@ export function chooseRemedies(f: RawFinding): Suggestion[] {
       const pass = str(f, 'pass');
       const mod = typeof f.layers[0] === 'string' ? f.layers[0] : '';
       if (str(f, 'trigger') === 'learning-rate') out.push(...lrDown(f), s('clip-strict', {}, undefined, CLIP_STRICT));
-      if (str(f, 'source') === 'input' || str(f, 'cause') === 'input') out.push(s('check-data', {}, undefined, "if (!x.isfinite().all().item()) throw new Error('the input batch holds NaN or Inf');"));
+      if (str(f, 'source') === 'input' || str(f, 'cause') === 'input') out.push(s('check-data', {}, undefined, "if (!x.isfinite().all().item()) throw new Error('the input batch holds non-finite values');"));
       if (op) {
         out.push(s('find-op', { op, pass, module: mod }));
         if (op === 'log' || op === 'sqrt' || op === 'pow' || op === 'div' || op === 'rsqrt' || op === 'reciprocal')
