@@ -251,6 +251,11 @@ export abstract class Module {
     const extra = this.extraRepr();
     return `${name}(${extra ? `\n  ${extra}` : ''}\n${lines.join('\n')}\n)`;
   }
+
+  /** What console.log and util.inspect show in Node: the PyTorch-style structure of toString(). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
 function addHook<T>(list: T[], hook: T): RemovableHandle {

@@ -13,6 +13,11 @@ export class Parameter extends Tensor {
       super(data, (shapeOrRequiresGrad as readonly number[] | undefined) ?? [data.length], requiresGrad);
     }
   }
+
+  /** PyTorch's repr: `Parameter containing:` over the tensor's. */
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
 }
 
 /**

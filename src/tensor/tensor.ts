@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, fmtShape } from './errors.js';
 import { numel, type Shape } from './shape.js';
+import { formatTensor } from './format.js';
 
 /**
  * What a tensor knows about the operation that produced it. The tape itself (how gradients flow)
@@ -138,10 +139,17 @@ export class Tensor {
     return this.data.slice();
   }
 
+  /**
+   * PyTorch's repr: `tensor([[ 0.1234, -1.2000]], requiresGrad=true)`, `gradFn=<MulBackward>` for
+   * a result on the tape; 4 decimals, summarized past 1000 elements (see format.ts).
+   */
   toString(): string {
-    const body = this.data.length <= 64 ? JSON.stringify(this.toArray()) : `<${this.data.length} values>`;
-    const g = this.gradFn ? `, gradFn=${this.gradFn.name}` : this.requiresGrad ? ', requiresGrad=true' : '';
-    return `tensor(${body}, shape=${fmtShape(this.shape)}${g})`;
+    return formatTensor(this);
+  }
+
+  /** What console.log and util.inspect show in Node (the same as toString). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 
