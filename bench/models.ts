@@ -7,12 +7,18 @@ export interface StepCase {
   kind: 'mlp' | 'cnn';
   width: number;
   batch: number;
+  /** hidden layers (Linear + tanh) of an MLP: 6 unless given */
+  depth?: number;
+  /** input features of an MLP: 784 unless given */
+  inFeatures?: number;
 }
 
 export const STEP_CASES: StepCase[] = [
   { name: 'MLP 784→512×6→10 b128', kind: 'mlp', width: 512, batch: 128 },
   { name: 'MLP 784→64×6→10 b32', kind: 'mlp', width: 64, batch: 32 },
   { name: 'CNN 28×28 b64', kind: 'cnn', width: 0, batch: 64 },
+  // the issue-13 workload: 20 hidden layers of width 128 with tanh, batch 64
+  { name: 'MLP 128→128×20→10 tanh b64', kind: 'mlp', width: 128, batch: 64, depth: 20, inFeatures: 128 },
 ];
 
 const DEPTH = 6;
@@ -21,8 +27,8 @@ const DEPTH = 6;
 export function glModel(c: StepCase): gl.nn.Module {
   const { nn } = gl;
   if (c.kind === 'mlp') {
-    const layers: gl.nn.Module[] = [new nn.Linear(784, c.width), new nn.Tanh()];
-    for (let i = 1; i < DEPTH; i++) layers.push(new nn.Linear(c.width, c.width), new nn.Tanh());
+    const layers: gl.nn.Module[] = [new nn.Linear(c.inFeatures ?? 784, c.width), new nn.Tanh()];
+    for (let i = 1; i < (c.depth ?? DEPTH); i++) layers.push(new nn.Linear(c.width, c.width), new nn.Tanh());
     layers.push(new nn.Linear(c.width, 10));
     return new nn.Sequential(...layers);
   }
@@ -38,7 +44,7 @@ export function glModel(c: StepCase): gl.nn.Module {
 export function glStep(c: StepCase): () => number {
   gl.manualSeed(0);
   const model = glModel(c);
-  const x = c.kind === 'mlp' ? gl.randn([c.batch, 784]) : gl.randn([c.batch, 1, 28, 28]);
+  const x = c.kind === 'mlp' ? gl.randn([c.batch, c.inFeatures ?? 784]) : gl.randn([c.batch, 1, 28, 28]);
   const y = gl.randint(0, 10, [c.batch]);
   const opt = new gl.optim.SGD(model.parameters(), { lr: 0.01 });
   return () => {
@@ -70,11 +76,11 @@ export function tfStep(tf: Tf, c: StepCase): () => void {
   let forward: (h: Tf) => Tf;
   let x: Tf;
   if (c.kind === 'mlp') {
-    const layers = [dense(784, c.width)];
-    for (let i = 1; i < DEPTH; i++) layers.push(dense(c.width, c.width));
+    const layers = [dense(c.inFeatures ?? 784, c.width)];
+    for (let i = 1; i < (c.depth ?? DEPTH); i++) layers.push(dense(c.width, c.width));
     const last = dense(c.width, 10);
     forward = (h) => last(layers.reduce((a, l) => tf.tanh(l(a)), h));
-    x = tf.randomNormal([c.batch, 784]);
+    x = tf.randomNormal([c.batch, c.inFeatures ?? 784]);
   } else {
     const c1 = conv(1, 16, 1), c2 = conv(16, 32, 2), c3 = conv(32, 64, 2);
     const fc = dense(64, 10);

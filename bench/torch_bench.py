@@ -77,8 +77,8 @@ def bench_gemm():
     return out
 
 
-def mlp(width, depth=6):
-    layers = [nn.Linear(784, width), nn.Tanh()]
+def mlp(width, depth=6, in_features=784):
+    layers = [nn.Linear(in_features, width), nn.Tanh()]
     for _ in range(depth - 1):
         layers += [nn.Linear(width, width), nn.Tanh()]
     layers.append(nn.Linear(width, 10))
@@ -118,6 +118,9 @@ def bench_steps():
     x = torch.randn(64, 1, 28, 28)
     y = torch.randint(0, 10, (64,))
     out["CNN 28×28 b64"] = measure(step_fn(cnn(), x, y))
+    x = torch.randn(64, 128)
+    y = torch.randint(0, 10, (64,))
+    out["MLP 128→128×20→10 tanh b64"] = measure(step_fn(mlp(128, 20, 128), x, y))
     return out
 
 

@@ -1,4 +1,5 @@
-import { registerBackend } from './backend.js';
+import { backend, registerBackend } from './backend.js';
+import { setStorageSource } from '../tensor/storage-pool.js';
 import { portableBackend } from './portable/index.js';
 import { wasmBackend } from './wasm/backend.js';
 
@@ -12,4 +13,9 @@ export { initThreads, shutdownThreads, setNumThreads, getNumThreads, setWorkerHo
 registerBackend(portableBackend, true);
 // WebAssembly SIMD where the platform has it (feature-detected), the portable backend otherwise.
 const wasm = wasmBackend();
-if (wasm !== null) registerBackend(wasm, true);
+if (wasm !== null) {
+  registerBackend(wasm, true);
+  // inside a storage scope, tensors live in the kernels' linear memory while the wasm backend is
+  // in use (a shared memory only: resident.ts), so chains of wasm ops copy nothing between them
+  setStorageSource((n) => (backend() === wasm ? wasm.allocPersistent(n) : null));
+}

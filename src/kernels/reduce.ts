@@ -1,3 +1,5 @@
+import { takeStorage } from '../tensor/storage-pool.js';
+
 /**
  * Reductions along one axis of a contiguous array seen as [outer, n, inner]. Sums accumulate in
  * float64 so that statistics and norms that feed decisions stay exact to float32 precision.
@@ -89,10 +91,14 @@ export function sumDims(x: Float32Array, shape: readonly number[], dims: readonl
   const s = [...shape];
   for (const d of dims) {
     const [outer, n, inner] = splitAt(s, d);
-    const out = new Float32Array(outer * inner);
+    // from the engine's allocator: the result is a tensor's storage (a bias gradient, a sum)
+    const out = takeStorage(outer * inner);
     sumAxis(cur, outer, n, inner, out);
     cur = out;
     s[d] = 1;
   }
-  return cur === x ? x.slice() : cur;
+  if (cur !== x) return cur;
+  const copy = takeStorage(x.length, false);
+  copy.set(x);
+  return copy;
 }

@@ -5,6 +5,8 @@
  * contents are undefined (callers overwrite every element they read), and it must never escape
  * into a tensor. `releaseScratch()` frees them all.
  */
+import { countAllocation } from '../tensor/storage-pool.js';
+
 const slots = new Map<string, Float32Array>();
 
 export function scratch(slot: string, n: number): Float32Array {
@@ -12,6 +14,7 @@ export function scratch(slot: string, n: number): Float32Array {
   if (b === undefined || b.length < n) {
     // grow geometrically so that slowly increasing sizes do not reallocate every call
     b = new Float32Array(Math.max(n, Math.min(2 * (b?.length ?? 0), n * 2)));
+    countAllocation(b.byteLength);
     slots.set(slot, b);
   }
   return b.subarray(0, n);

@@ -114,8 +114,11 @@ export class WasmBackend implements Backend, JobRunner {
     const T = this.threadsFor(M, N, K);
     const scratch = k.scratchBase;
     // operands resident in linear memory (layer weights: resident.ts) are read in place
+    // and so is C when it is resident too (a tensor in linear memory: storage-scope.ts): it is
+    // written in place, nothing is copied out
     const rA = k.addressOf(A, aOff);
     const rB = k.addressOf(B, bOff);
+    const rC = k.addressOf(C, cOff);
     let p = scratch + T * PACK_BYTES;
     let pA = rA;
     let pB = rB;
@@ -127,8 +130,12 @@ export class WasmBackend implements Backend, JobRunner {
       pB = p;
       p += align(K * N * 4);
     }
-    const pC = p;
-    const q = pC + align(M * N * 4);
+    let pC = rC;
+    if (pC < 0) {
+      pC = p;
+      p += align(M * N * 4);
+    }
+    const q = p;
     if (!k.ensure(q)) throw new RangeError(`gemm: ${M}×${K}·${K}×${N} exceeds the WebAssembly memory limit; use setBackend('portable')`);
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
@@ -138,13 +145,13 @@ export class WasmBackend implements Backend, JobRunner {
       const heap = k.heapF32;
       if (rA < 0) heap.set(part(A, aOff, M * K), pA >> 2);
       if (rB < 0) heap.set(part(B, bOff, K * N), pB >> 2);
-      if (accumulate) heap.set(part(C, cOff, M * N), pC >> 2);
+      if (accumulate && rC < 0) heap.set(part(C, cOff, M * N), pC >> 2);
     };
     if (T === 1) {
       copyIn();
       const heap = k.heapF32;
       k.exports.gemm(ta, tb, M, N, K, pA, pB, pC, acc, 0, M, 0, N, scratch, scratch + PACK_A_BYTES, TMP_OFFSET, 0, 0);
-      C.set(heap.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
+      if (rC < 0) C.set(heap.subarray(pC >> 2, (pC >> 2) + M * N), cOff);
       return;
     }
     const plan = gemmJobs(T, ta, tb, M, N, K, pA, pB, pC, acc, scratch, q);
@@ -158,10 +165,10 @@ export class WasmBackend implements Backend, JobRunner {
     // jobs of column ranges would need a copy per row each (a thousand small copies per product,
     // 1.2 GB/s), so their C goes out in one piece at the end
     const h = pC >> 2;
-    const byRows = plan.jobs[0]![13] === 0 && plan.jobs[0]![14] === N;
+    const byRows = rC < 0 && plan.jobs[0]![13] === 0 && plan.jobs[0]![14] === N;
     const copyOut = (j: Job): void => C.set(k.heapF32.subarray(h + j[11]! * N, h + j[12]! * N), cOff + j[11]! * N);
     this.runJobs(plan.jobs, T, prepare, byRows ? copyOut : undefined);
-    if (!byRows) C.set(k.heapF32.subarray(h, h + M * N), cOff);
+    if (!byRows && rC < 0) C.set(k.heapF32.subarray(h, h + M * N), cOff);
   }
 
   /** Zero-filled storage for a layer's weights inside linear memory, read there without copies. */

@@ -11,6 +11,9 @@
  * of whole cache lines, and every range is copied out as soon as it is done (results are the same
  * bits on any thread count: each element is computed alone).
  *
+ * Operands that all lie in linear memory (resident: a layer's weights, the tensors of a storage
+ * scope) are computed where they lie, without copies or streaming.
+ *
  * Arrays shorter than a kernel's minimum are declined (the methods return false) so the caller
  * runs its JavaScript loop: below that the copies and the call cost more than the loop. The
  * minimum is `elementwiseMin()` scaled per kernel by what was measured here: tanh (a costly
@@ -50,6 +53,11 @@ const REGION_BYTES = 2 * CHUNK_BYTES;
 let minElements = 4096;
 /** A resident weight's SGD step goes to wasm from this size (only g is copied, so it pays early). */
 const RESIDENT_SGD_MIN = 256;
+/**
+ * Operands that all lie in linear memory (tensors of a storage scope, layer weights) need no
+ * copies, so the kernels take them from this size on (below it the call costs more than the loop).
+ */
+const RESIDENT_MIN = 64;
 /** ReLU (forward and backward) takes arrays from minElements / RELU_DIV elements on. */
 const RELU_DIV = 8;
 
@@ -198,6 +206,15 @@ function streamBinary(
 export function wasmTanh(
   k: WasmKernels, run: JobRunner, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number,
 ): boolean {
+  const rx = k.addressOf(x, xOff);
+  const ro = k.addressOf(out, outOff);
+  if (rx >= 0 && ro >= 0 && n >= RESIDENT_MIN) {
+    // both in linear memory (storage-scope.ts): computed where they lie, nothing copied
+    const T = run.elementwiseThreads(n, THREAD_MIN.tanh);
+    if (T > 1) run.runJobs(ranges(n, T).map(([lo, hi]): Job => [JOB_TANH, 0, rx + lo * 4, ro + lo * 4, hi - lo]), T);
+    else exportsOf(k).tanh(rx, ro, n);
+    return true;
+  }
   if (n < minElements / 8 || n === 0) return false;
   const T = run.elementwiseThreads(n, THREAD_MIN.tanh);
   if (T > 1 && threadedTanh(k, run, T, x, xOff, out, outOff, n)) return true;
@@ -207,6 +224,15 @@ export function wasmTanh(
 
 /** out[i] = g[i]·(1 − y[i]²) for i < n, bit-identical to the JavaScript loop; false when declined. */
 export function wasmTanhBackward(k: WasmKernels, run: JobRunner, g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
+  const rg = k.addressOf(g, 0);
+  const ry = k.addressOf(y, 0);
+  const ro = k.addressOf(out, 0);
+  if (rg >= 0 && ry >= 0 && ro >= 0 && n >= RESIDENT_MIN) {
+    const T = run.elementwiseThreads(n, THREAD_MIN.tanhBackward);
+    if (T > 1) run.runJobs(ranges(n, T).map(([lo, hi]): Job => [JOB_TANH_BACKWARD, 0, rg + lo * 4, ry + lo * 4, ro + lo * 4, hi - lo]), T);
+    else exportsOf(k).tanhBackward(rg, ry, ro, n);
+    return true;
+  }
   if (n < minElements * 4 || n === 0) return false;
   const T = run.elementwiseThreads(n, THREAD_MIN.tanhBackward);
   if (T > 1 && threadedTanhBackward(k, run, T, g, y, out, n)) return true;
@@ -226,6 +252,18 @@ export function wasmSgdStep(
   const n = w.length;
   const rw = k.addressOf(w, 0);
   if (n === 0 || n < (rw >= 0 ? RESIDENT_SGD_MIN : minElements)) return false;
+  const rg = rw >= 0 ? k.addressOf(g, 0) : -1;
+  if (rg >= 0) {
+    // weight and gradient both in linear memory: updated in place, nothing copied
+    const T = run.elementwiseThreads(n, THREAD_MIN.sgd);
+    if (T > 1) {
+      const r0 = k.scratchBase;
+      if (!k.ensure(r0 + 64)) return false;
+      const jobs = ranges(n, T).map(([lo, hi]): Job => [JOB_SGD, 0, rw + lo * 4, rg + lo * 4, hi - lo, r0]);
+      run.runJobs(jobs, T, () => void new Float64Array(k.memory.buffer, r0, 3).set([lr, sign, wd]));
+    } else exportsOf(k).sgd(rw, rg, n, lr, sign, wd);
+    return true;
+  }
   const T = run.elementwiseThreads(n, THREAD_MIN.sgd);
   if (T > 1 && threadedSgd(k, run, T, w, rw, g, lr, sign, wd)) return true;
   const e = exportsOf(k);
@@ -248,6 +286,12 @@ export function wasmSgdStep(
 
 /** out[i] = max(x[i], 0) for i < n (NaN passes), bit-identical to the JavaScript loop; false when declined. */
 export function wasmRelu(k: WasmKernels, x: Float32Array, out: Float32Array, n: number): boolean {
+  const rx = k.addressOf(x, 0);
+  const ro = k.addressOf(out, 0);
+  if (rx >= 0 && ro >= 0 && n >= RESIDENT_MIN) {
+    exportsOf(k).relu(rx, ro, n);
+    return true;
+  }
   if (n < minElements / RELU_DIV || n === 0) return false;
   streamUnary(k, exportsOf(k).relu, x, 0, out, 0, n);
   return true;
@@ -255,6 +299,13 @@ export function wasmRelu(k: WasmKernels, x: Float32Array, out: Float32Array, n: 
 
 /** out[i] = g[i] where y[i] > 0 or is NaN, else +0, bit-identical to the JavaScript loop; false when declined. */
 export function wasmReluBackward(k: WasmKernels, g: Float32Array, y: Float32Array, out: Float32Array, n: number): boolean {
+  const rg = k.addressOf(g, 0);
+  const ry = k.addressOf(y, 0);
+  const ro = k.addressOf(out, 0);
+  if (rg >= 0 && ry >= 0 && ro >= 0 && n >= RESIDENT_MIN) {
+    exportsOf(k).reluBackward(rg, ry, ro, n);
+    return true;
+  }
   if (n < minElements / RELU_DIV || n === 0) return false;
   streamBinary(k, exportsOf(k).reluBackward, g, y, out, n);
   return true;

@@ -24,6 +24,7 @@ import {
 import type { ConvGeometry } from '../backend.js';
 import { ResidentHeap } from './resident.js';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
+import { countAllocation } from '../../tensor/storage-pool.js';
 
 export const CTRL_OFFSET = 0;
 export const CTRL_WORDS = 4096;
@@ -194,6 +195,8 @@ export class WasmKernels {
       const pages = Math.ceil((bytes - have) / PAGE);
       if (have / PAGE + pages > WASM_MAX_PAGES) return false;
       this.memory.grow(pages);
+      // memory growth is an allocation like any other (storageStats counts it)
+      countAllocation(pages * PAGE);
     }
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
