@@ -69,13 +69,20 @@ export function detectUpdateRatio(records: readonly StepRecord[], o: Resolved): 
   const last = recs[recs.length - 1]!;
   const lr = last.lr.length > 0 ? last.lr[0]! : NaN;
   const ev = { medianRatio: round(overall), ratios: per.map((p) => round(p.ratio)), parameters: per.map((p) => p.name), lr, ...networkContext(last) };
+  // The suggestion aims from the largest median ratio seen (the first steps, before large
+  // updates inflate the weights and shrink the ratio), so that one change brings it into the band.
+  let peak = overall;
+  for (const r of records) {
+    const v = r.params.filter((p) => p.update !== null && p.shape.length >= 2 && Number.isFinite(p.update)).map((p) => p.update!);
+    if (v.length > 0) peak = Math.max(peak, median(v));
+  }
   if (overall > th.high)
     return [{
       id: 'update-ratio-high',
       severity: overall > th.criticalHigh ? 'critical' : 'warning',
       layers: [...new Set(per.filter((p) => p.ratio > th.high).map((p) => p.layer))],
       step: last.step,
-      evidence: { ...ev, threshold: th.high, suggestedLr: suggestLr(lr, overall, 'down') },
+      evidence: { ...ev, threshold: th.high, suggestedLr: suggestLr(lr, peak, 'down'), peakRatio: round(peak) },
     }];
   if (overall < th.low && overall >= 0 && recs.some((r) => r.gradNormClipped !== null && r.gradNormClipped > 0))
     return [{

@@ -120,7 +120,8 @@ export function chooseRemedies(f: RawFinding): Suggestion[] {
       if (kind === 'time') out.push(...recurrent(f), ...clip(f));
       else if (kind === 'growth' || byLr) out.push(...lrDown(f), ...clip(f));
       else if (kind === 'non-finite') out.push(s('clip-strict', {}, undefined, CLIP_STRICT), ...lrDown(f));
-      else out.push(...init(f), ...clip(f), ...normalize(f));
+      // through depth at initialization: clipping bounds the step, not the per-layer factor
+      else out.push(...init(f), ...normalize(f));
       break;
     }
     case 'exploding-through-time':
@@ -163,7 +164,8 @@ export function chooseRemedies(f: RawFinding): Suggestion[] {
       break;
     }
     case 'update-ratio-high':
-      out.push(...lrDown(f), s('warmup', {}, undefined, 'const warmup = new optim.lrScheduler.LinearLR(optimizer, { startFactor: 0.01, totalIters: 100 });  // warmup.step() after each optimizer.step()'), ...clip(f));
+      // (clipping bounds the gradient, not ‖Δw‖/‖w‖: Adam's step does not depend on the gradient's size)
+      out.push(...lrDown(f), s('warmup', {}, undefined, 'const warmup = new optim.lrScheduler.LinearLR(optimizer, { startFactor: 0.01, totalIters: 100 });  // warmup.step() after each optimizer.step()'));
       break;
     case 'update-ratio-low': {
       const lr = num(f, 'lr');
