@@ -53,3 +53,28 @@ describe.runIf(hasTorch)('remedies as PyTorch code', () => {
     expect(out.trim().split('\n')).toEqual(CASES.map((_, i) => `ok ${i}`));
   });
 });
+
+describe('explain for PyTorch records', () => {
+  it('writes structured remedies as PyTorch code, in English and French, and drops TypeScript-only code', async () => {
+    const g = await import('../src/index.js');
+    const { runDetectors, explain, codeFlavour } = g.doctor;
+    g.manualSeed(0);
+    const model = g.nn.mlp({ inFeatures: 64, hidden: [64, 64, 64, 64, 64, 64], outFeatures: 4, activation: 'tanh', init: { normal: 0.01 } });
+    const { records } = await g.diagnose(model, { data: [[g.randn([32, 64]), g.randint(0, 4, [32])]], lossFn: g.F.crossEntropy, steps: 3 });
+    const raw = runDetectors(records);
+    expect(raw.length).toBeGreaterThan(0);
+    expect(codeFlavour({ library: { name: 'gradlab_torch' } })).toBe('pytorch');
+    expect(codeFlavour({ library: { name: 'gradlab' } })).toBe('gradlab');
+    for (const lang of ['en', 'fr'] as const) {
+      const ts = explain(raw, lang);
+      const py = explain(raw, lang, { flavour: 'pytorch' });
+      expect(py.map((f) => f.message)).toEqual(ts.map((f) => f.message));
+      const codes = py.flatMap((f) => f.remedies.map((r) => r.code).filter((c): c is string => c !== undefined));
+      expect(codes.length).toBeGreaterThan(0);
+      for (const c of codes) {
+        expect(c).not.toMatch(/=>|const |nn\.init\.[a-z]+[A-Z]|clipGradNorm_/);
+        expect(c).toMatch(/nn\.init\.|clip_grad_norm_|param_groups/);
+      }
+    }
+  });
+});

@@ -8,7 +8,7 @@ export { type ProbeOptions, type ResolvedProbeOptions, describeProbeOptions } fr
 export { diagnose, type DiagnoseOptions, type Diagnosis } from './diagnose.js';
 export { runDetectors, DEFAULT_THRESHOLDS, FINDING_IDS, type DetectorOptions } from './detectors/index.js';
 export type { Finding, RawFinding, FindingId, Severity, Remedy, EvidenceValue } from './detectors/types.js';
-export { explain, LANGS, type Lang } from './explain/index.js';
+export { explain, codeFlavour, LANGS, type Lang, type CodeFlavour, type ExplainOptions } from './explain/index.js';
 export { layerKind, DEFAULT_KINDS } from './layer-kind.js';
 export { jacobianMsv } from './jacobian.js';
 export * from './stats.js';
