@@ -3,7 +3,7 @@
  * MLP at a high learning rate, without and with nn.utils.clipGradNorm_ at several maxNorm.
  */
 import type { RunResult } from '../runner/index.js';
-import { baseSpec, finalLoss, initialLoss, incomplete, num, numFr } from './helpers.js';
+import { baseSpec, finalLoss, incomplete, num, numFr } from './helpers.js';
 import type { CatalogueEntry } from './types.js';
 
 const MLP = {
@@ -24,10 +24,13 @@ export const CLIP_VARIANTS = [
   { label: 'MLP lr 1, clipGradNorm_ 5', set: { ...MLP, clip: clip(5) } },
 ];
 
-/** A run blew up: it stopped on a non-finite loss, or ended above where it started. */
+/**
+ * A run blew up: its loss became non-finite (the runner stops it). A clipped run may still learn
+ * little — clipping bounds the step, it does not make the direction useful — so the verdict
+ * only claims what clipping guarantees, and prints the losses.
+ */
 export function blewUp(r: RunResult): boolean {
-  const f = finalLoss(r);
-  return r.status === 'failed' || !Number.isFinite(f) || f > initialLoss(r);
+  return r.status === 'failed' || !Number.isFinite(finalLoss(r));
 }
 
 export const clipping: CatalogueEntry = {
@@ -39,8 +42,10 @@ export const clipping: CatalogueEntry = {
       'Jacobian: with a spectral radius above 1 it grows geometrically, and one step on a “cliff” of the loss throws the weights ' +
       'far away (Pascanu, Mikolov and Bengio 2013). A deep MLP at a learning rate far too high does the same in a few steps. ' +
       'Clipping rescales the whole gradient when its norm exceeds maxNorm — nn.utils.clipGradNorm_(model.parameters(), maxNorm) — ' +
-      'so that no single step can be larger than lr·maxNorm, and keeps its direction. Here the runs without clipping blow up and the ' +
-      'clipped ones train, for several maxNorm. Clipping treats the symptom, not the cause: it does nothing for vanishing gradients. ' +
+      'so that no single step can be larger than lr·maxNorm, and keeps its direction. Here the runs without clipping blow up (the ' +
+      'loss becomes infinite within a few dozen steps) and the clipped ones do not, for several maxNorm; the MLP then trains, while ' +
+      'the RNN, whose tanh units are saturated at this radius, learns little. Clipping treats the symptom, not the cause: it does ' +
+      'nothing for vanishing gradients or saturation. ' +
       'Remedy: gradient clipping.',
     fr:
       'Un réseau récurrent applique la même matrice à chaque pas de temps : le gradient à travers 50 pas contient la puissance 50 de ' +
@@ -48,8 +53,9 @@ export const clipping: CatalogueEntry = {
       'les poids très loin (Pascanu, Mikolov et Bengio 2013). Un MLP profond avec un pas d’apprentissage bien trop grand fait de même ' +
       'en quelques pas. L’écrêtage remet à l’échelle tout le gradient quand sa norme dépasse maxNorm — ' +
       'nn.utils.clipGradNorm_(model.parameters(), maxNorm) — pour qu’aucun pas ne dépasse lr·maxNorm, sans changer sa direction. Ici ' +
-      'les exécutions sans écrêtage explosent et les autres apprennent, pour plusieurs maxNorm. L’écrêtage soigne le symptôme, pas la ' +
-      'cause : il ne fait rien contre l’évanouissement. Remède : l’écrêtage du gradient.',
+      'les exécutions sans écrêtage explosent (la perte devient infinie en quelques dizaines de pas) et les autres non, pour plusieurs ' +
+      'maxNorm ; le MLP apprend alors, tandis que le RNN, dont les unités tanh sont saturées à ce rayon, apprend peu. L’écrêtage ' +
+      'soigne le symptôme, pas la cause : il ne fait rien contre l’évanouissement ni la saturation. Remède : l’écrêtage du gradient.',
   },
   remedies: ['clipping'],
   base: baseSpec('clipping', {
@@ -64,7 +70,7 @@ export const clipping: CatalogueEntry = {
     stopOnNonFinite: true,
   }),
   variants: CLIP_VARIANTS,
-  quick: { steps: 100 },
+  quick: { steps: 60 },
   verdict(runs) {
     if (runs.length !== CLIP_VARIANTS.length) return incomplete(CLIP_VARIANTS.length, runs.length);
     const up = runs.map(blewUp);

@@ -25,22 +25,24 @@ export const optimizers: CatalogueEntry = {
     seed: 0,
     model: { type: 'mlp', depth: 10, width: 128, activation: 'tanh' },
     data: { name: 'mnist', train: 8000, test: 2000 },
-    optimizer: { type: 'sgd', lr: 0.01 },
+    optimizer: { type: 'sgd', lr: 0.05 },
     batchSize: 64,
     steps: 600,
     eval: { every: 200 },
     probe: { every: 20 },
   }),
   variants: [
-    { label: 'SGD lr 0.01', set: { optimizer: { type: 'sgd', lr: 0.01 } } },
-    { label: 'momentum 0.9, lr 0.01', set: { optimizer: { type: 'momentum', lr: 0.01 } } },
+    { label: 'SGD lr 0.05', set: { optimizer: { type: 'sgd', lr: 0.05 } } },
+    { label: 'momentum 0.9, lr 0.05', set: { optimizer: { type: 'momentum', lr: 0.05 } } },
     { label: 'Adam lr 1e-3', set: { optimizer: { type: 'adam', lr: 0.001 } } },
   ],
   quick: { 'model.width': 64, steps: 100, 'data.train': 2000, 'data.test': 500, 'eval.every': 100 },
   verdict(runs) {
     if (runs.length !== 3) return incomplete(3, runs.length);
     const [s, m, a] = runs.map((r) => finalLoss(r)) as [number, number, number];
-    const ok = m < s && a < s;
+    // the robust claim: on a net whose lower layers get vanishing gradients, Adam's per-parameter
+    // scaling moves them where SGD and momentum crawl; momentum vs SGD depends on the budget
+    const ok = a < s && a < m;
     return {
       ok,
       text: {
