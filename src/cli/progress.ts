@@ -19,9 +19,10 @@ export interface Task {
 
 const SHOW_AFTER_MS = 1000;
 
-export function startTask(ctx: Ctx, label: string): Task {
+export function startTask(ctx: Ctx, label: string, expectedTotal?: number): Task {
   const t0 = performance.now();
   let bar: cliProgress.SingleBar | null = null;
+  let lastTotal = expectedTotal ?? 1;
   const c = ctx.ce;
   const ensureBar = (total: number): cliProgress.SingleBar | null => {
     if (!ctx.tty) return null;
@@ -44,8 +45,12 @@ export function startTask(ctx: Ctx, label: string): Task {
     }
     return bar;
   };
+  // A task busy before its first update (building a wide model) still shows its bar after a second.
+  const timer = ctx.tty ? setTimeout(() => ensureBar(lastTotal), SHOW_AFTER_MS + 10) : null;
+  timer?.unref?.();
   return {
     update(done, total, loss) {
+      lastTotal = total;
       const b = ensureBar(total);
       if (b) {
         b.setTotal(total);
@@ -53,6 +58,7 @@ export function startTask(ctx: Ctx, label: string): Task {
       }
     },
     end(ok, summary) {
+      if (timer) clearTimeout(timer);
       if (bar) (bar as cliProgress.SingleBar).stop();
       bar = null;
       const mark = ok ? c.green('✓') : c.red('✗');

@@ -4,7 +4,7 @@
  * the results into what the printers, the report and --json need.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Finding } from '../diagnostics/detectors/types.js';
 import { readRunRecord } from '../diagnostics/record/reader.js';
 import { entrySpecs, type CatalogueEntry } from '../lab/catalogue/index.js';
@@ -82,7 +82,7 @@ export async function executePlan(
   const outcomes: Outcome[] = [];
   for (const [i, r] of p.runs.entries()) {
     const label = many ? `[${i + 1}/${p.runs.length}] ${r.label}` : r.label;
-    const task = startTask(ctx, label);
+    const task = startTask(ctx, label, r.spec.steps);
     const result = await runToDir(r.spec, {
       outDir: many ? dir : opts.outDir,
       dirName: many ? dirNames[i] : safeName(p.name),
@@ -156,8 +156,8 @@ export function outcomeJson(o: Outcome): Record<string, unknown> {
   const last = r.metrics.at(-1);
   return {
     label: o.label,
-    dir: r.dir,
-    record: join(r.dir, 'run.jsonl'),
+    dir: resolve(r.dir),
+    record: resolve(r.dir, 'run.jsonl'),
     status: r.status,
     ...(r.error !== undefined ? { error: r.error } : {}),
     steps: r.steps,

@@ -2,7 +2,7 @@
  * `gradlab compare <run> <run>`: the two runs side by side — per-layer output std and gradient
  * norm at the last recorded step, final loss and accuracy, findings — and a comparison report.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../../diagnostics/record/types.js';
 import { writeReport } from '../../report/node/write-report.js';
 import type { Ctx } from '../context.js';
@@ -51,7 +51,7 @@ export async function compareCommand(ctx: Ctx, a: string, b: string, o: { html?:
     );
   }
   if (ctx.json) {
-    ctx.out.write(`${JSON.stringify({ command: 'compare', a: A.path, b: B.path, summary, layers, findings: { a: A.record.findings.map((f) => f.id), b: B.record.findings.map((f) => f.id) }, report }, null, 2)}\n`);
+    ctx.out.write(`${JSON.stringify({ command: 'compare', a: resolve(A.path), b: resolve(B.path), summary, layers, findings: { a: A.record.findings.map((f) => f.id), b: B.record.findings.map((f) => f.id) }, report }, null, 2)}\n`);
     return EXIT.ok;
   }
   const c = ctx.c;

@@ -3,6 +3,7 @@
  * (from gradlab or any other producer of the format, e.g. gradlab_torch) is read and its findings
  * printed — and when it holds none, the detectors run on its step lines.
  */
+import { resolve } from 'node:path';
 import type { Finding, Severity } from '../../diagnostics/detectors/types.js';
 import { runDetectors } from '../../diagnostics/detectors/index.js';
 import { explain } from '../../diagnostics/explain/index.js';
@@ -64,7 +65,7 @@ export async function doctorCommand(ctx: Ctx, arg: string, o: RunOptions & { fai
           command: 'doctor',
           report,
           records: results.map((r) => ({
-            path: r.path,
+            path: resolve(r.path),
             producer: r.record.header.library,
             steps: r.record.steps.length,
             status: r.record.end?.status ?? null,

@@ -3,7 +3,7 @@
  * spec, or a spec's grid; print each run's per-layer figure and findings, the entry's verdict and
  * the paper's numbers beside ours; write one report of all the runs.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Severity } from '../../diagnostics/detectors/types.js';
 import type { PaperTable } from '../../lab/catalogue/index.js';
 import { writeReport } from '../../report/node/write-report.js';
@@ -118,7 +118,7 @@ export async function runCommand(ctx: Ctx, arg: string, o: RunOptions, mode: 'ru
   const code = failed ? EXIT.runFailed : failsOn(findings, o.failOn) ? EXIT.findings : EXIT.ok;
   if (ctx.json) {
     ctx.out.write(
-      `${JSON.stringify({ command: mode, name: p.name, dir, report, runs: outcomes.map(outcomeJson), verdict, paper, exitCode: code }, null, 2)}\n`,
+      `${JSON.stringify({ command: mode, name: p.name, dir: resolve(dir), report, runs: outcomes.map(outcomeJson), verdict, paper, exitCode: code }, null, 2)}\n`,
     );
   }
   return code;

@@ -10,7 +10,7 @@
  * 3. One HTML report of it all, and where it is.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Finding } from '../../diagnostics/detectors/types.js';
 import { diagnose } from '../../diagnostics/diagnose.js';
 import { readRunRecord } from '../../diagnostics/record/reader.js';
@@ -48,7 +48,7 @@ const T = {
     still: (id: string) => `✗ '${id}' is still there.`,
     part3: '3/3  The report',
     report: 'Report (open it in a browser; it works offline):',
-    next: 'Next: gradlab list · gradlab run init-relu --quick · gradlab doctor runs/tour/01-*/run.jsonl · gradlab --help',
+    next: (rec: string) => `Next: npx gradlab list · npx gradlab run init-relu --quick · npx gradlab doctor ${rec} · npx gradlab --help`,
     total: (s: string) => `Tour done in ${s}.`,
     fixed: 'remedied',
   },
@@ -65,7 +65,7 @@ const T = {
     still: (id: string) => `✗ « ${id} » est toujours là.`,
     part3: '3/3  Le rapport',
     report: 'Rapport (à ouvrir dans un navigateur ; il fonctionne hors ligne) :',
-    next: 'Ensuite : gradlab list · gradlab run init-relu --quick · gradlab doctor runs/tour/01-*/run.jsonl · gradlab --help',
+    next: (rec: string) => `Ensuite : npx gradlab list · npx gradlab run init-relu --quick · npx gradlab doctor ${rec} · npx gradlab --help`,
     total: (s: string) => `Visite terminée en ${s}.`,
     fixed: 'après remède',
   },
@@ -174,7 +174,7 @@ export async function tourCommand(ctx: Ctx, o: { out: string; dataDir?: string; 
     ctx.say(`     ${c.cyan(path)}`);
     ctx.say('');
   }
-  ctx.say(c.dim(t.next));
+  ctx.say(c.dim(t.next(relative(process.cwd(), join(outcomes[0]!.result.dir, 'run.jsonl')) || 'runs/tour')));
   ctx.say(t.total(fmtSeconds((performance.now() - t0) / 1000)));
   return EXIT.ok;
 }
