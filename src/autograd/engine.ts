@@ -6,6 +6,7 @@ import { enableGrad, noGrad } from './grad-mode.js';
 import { Node } from './node.js';
 import { tape } from './observe.js';
 import { bornIn, giveStorage, newStorageEpoch } from '../tensor/storage-pool.js';
+import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export interface BackwardOptions {
   /** Keep the saved tensors so the graph can be differentiated again. Default: createGraph. */
@@ -210,6 +211,7 @@ function storeGrad(t: Tensor, g: Tensor, createGraph: boolean, adopt: boolean): 
  * and `backward(t, opts)` (a scalar output with options, e.g. `{ retainGraph: true }`).
  */
 export function backward(t: Tensor, gradient?: Tensor | null | BackwardOptions, opts?: BackwardOptions): void {
+  if (!(t instanceof Tensor)) throw new ValueError('backward', `expects the Tensor to differentiate (e.g. the loss), got ${t === null ? 'null' : typeof t}`);
   if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor)) {
     if (typeof gradient !== 'object' || Array.isArray(gradient) || opts !== undefined)
       throw new ValueError(
@@ -247,6 +249,10 @@ export function grad(
   inputs: Tensor | readonly Tensor[],
   opts: GradOptions = {},
 ): (Tensor | null)[] {
+  for (const [what, v] of [['outputs', outputs], ['inputs', inputs]] as const)
+    if (!(v instanceof Tensor) && !(Array.isArray(v) && v.every((x) => x instanceof Tensor)))
+      throw new ValueError('grad', `${what} must be a Tensor or an array of Tensors, got ${v === null ? 'null' : typeof v}`);
+  opts = checkOptions('grad', opts, optionKeys<GradOptions>({ retainGraph: true, createGraph: true, gradOutputs: true, allowUnused: true }));
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
   for (const [i, x] of ins.entries())

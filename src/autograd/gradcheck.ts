@@ -29,6 +29,9 @@ type Fn = (...inputs: Tensor[]) => Tensor;
  * still sensitive to any wrong rule (errors are O(1) relative, rounding is O(1e-3)).
  */
 export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+  if (typeof fn !== 'function') throw new AutogradError('gradcheck', `expects a function of the inputs, got ${typeof fn}`);
+  if (!Array.isArray(inputs) || !inputs.every((x) => x instanceof Tensor))
+    throw new AutogradError('gradcheck', 'inputs must be an array of Tensors (those with requiresGrad are checked)');
   opts = checkOptions('gradcheck', opts, optionKeys<GradcheckOptions>({ eps: true, atol: true, rtol: true, raiseException: true, seed: true }));
   const eps = opts.eps ?? 1e-3;
   const atol = opts.atol ?? 1e-2;

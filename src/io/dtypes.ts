@@ -1,3 +1,4 @@
+import { ValueError } from '../tensor/errors.js';
 /**
  * The safetensors dtype table and the codecs between gradlab's float32 storage and each dtype's
  * little-endian bytes. Pure typed-array code: runs in Node and in the browser.
@@ -63,6 +64,7 @@ let halfTable: Float32Array | null = null;
 
 /** Exact value of an IEEE half given its 16 bits. */
 export function halfToFloat(h: number): number {
+  if (typeof h !== 'number') throw new ValueError('halfToFloat', `expected a number, got ${typeof h}`);
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >>> 10) & 0x1f;
   const mant = h & 0x3ff;
@@ -73,6 +75,7 @@ export function halfToFloat(h: number): number {
 
 /** The 16 bits of the half nearest to `v` (ties to even; NaN → quiet NaN; overflow → ±Inf). */
 export function floatToHalf(v: number): number {
+  if (typeof v !== 'number') throw new ValueError('floatToHalf', `expected a number, got ${typeof v}`);
   f32[0] = v;
   const x = u32[0]!;
   const sign = (x >>> 16) & 0x8000;
@@ -99,6 +102,7 @@ export function floatToHalf(v: number): number {
 
 /** The 16 bits of the bfloat16 nearest to `v` (ties to even; NaN → 0x7fc0), as PyTorch rounds. */
 export function floatToBfloat16(v: number): number {
+  if (typeof v !== 'number') throw new ValueError('floatToBfloat16', `expected a number, got ${typeof v}`);
   f32[0] = v;
   const x = u32[0]!;
   if (Number.isNaN(f32[0])) return 0x7fc0;
@@ -106,6 +110,7 @@ export function floatToBfloat16(v: number): number {
 }
 
 export function bfloat16ToFloat(b: number): number {
+  if (typeof b !== 'number') throw new ValueError('bfloat16ToFloat', `expected a number, got ${typeof b}`);
   u32[0] = (b & 0xffff) << 16;
   return f32[0]!;
 }

@@ -214,6 +214,7 @@ const SERIALIZE_KEYS = optionKeys<SerializeOptions>({ dtypes: true, metadata: tr
 /** The dtype `serialize` writes a tensor as, given its name and the options. */
 export function dtypeFor(name: string, opts: SerializeOptions = {}): WritableDtype {
   opts = checkOptions('dtypeFor', opts, SERIALIZE_KEYS);
+  if (typeof name !== 'string') throw new ValueError('dtypeFor', `expects a tensor name (a string), got ${typeof name}`);
   const chosen = opts.dtypes && Object.prototype.hasOwnProperty.call(opts.dtypes, name) ? opts.dtypes[name] : undefined;
   return chosen ?? (name.endsWith('num_batches_tracked') ? 'I64' : 'F32');
 }

@@ -185,5 +185,6 @@ export function mlp(opts: MlpOptions): Sequential {
 
 /** The Linear layers of a model in forward order (e.g. to probe or re-initialise them). */
 export function linearLayers(model: Module): Linear[] {
+  if (!(model instanceof Module)) throw new ValueError('linearLayers', `expects a Module, got ${model === null ? 'null' : typeof model}`);
   return [...model.modules()].filter((m): m is Linear => m instanceof Linear);
 }

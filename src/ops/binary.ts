@@ -2,9 +2,10 @@ import { broadcastShapes, numel } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { binaryKernel, type BinaryCode } from '../kernels/elementwise.js';
 import { record } from '../autograd/node.js';
-import { asTensor, unbroadcast } from './util.js';
+import { asTensor, checkTensor, unbroadcast } from './util.js';
 
 function forward(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, code), checkTensor(b, code, 'other');
   const shape = broadcastShapes(a.shape, b.shape, code);
   const out = new Tensor(new Float32Array(numel(shape)), shape);
   binaryKernel(code, a.data, a.shape, b.data, b.shape, out.data, shape);

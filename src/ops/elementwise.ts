@@ -48,6 +48,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike, op = 'where'):
 
 /** where() without the 0/1 check of the condition (nonzero = true); for masks built internally. */
 export function whereRaw(cond: Tensor, x: Tensor, y: Tensor, op = 'where'): Tensor {
+  checkTensor(cond, op, 'condition'), checkTensor(x, op), checkTensor(y, op, 'other');
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, op), y.shape, op);
   const n = numel(shape);
   const c = expandData(cond, shape);
@@ -261,6 +262,7 @@ export const trunc = (a: TensorLike): Tensor => stepwise('trunc', a, Math.trunc)
 
 /** Round half to even (banker's rounding), like C's nearbyint and PyTorch. */
 export function roundHalfEven(v: number): number {
+  if (typeof v !== 'number') throw new ValueError('roundHalfEven', `expected a number, got ${typeof v}`);
   if (!Number.isFinite(v)) return v;
   const f = Math.floor(v);
   const d = v - f;

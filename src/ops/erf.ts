@@ -1,3 +1,4 @@
+import { ValueError } from '../tensor/errors.js';
 /**
  * The error function in float64 for GELU: a 28-term Chebyshev fit of erfc (Numerical Recipes,
  * 3rd ed., §6.2), absolute error below 1e-15 (checked against a reference on a fine grid).
@@ -26,6 +27,7 @@ function erfcNonNeg(z: number): number {
 
 /** The error function in float64 (absolute error below 1e-15). */
 export function erfScalar(x: number): number {
+  if (typeof x !== 'number') throw new ValueError('erfScalar', `expected a number, got ${typeof x}`);
   if (x !== x) return NaN;
   return x >= 0 ? 1 - erfcNonNeg(x) : erfcNonNeg(-x) - 1;
 }

@@ -15,6 +15,7 @@ import { checkOptions, optionKeys } from '../tensor/options.js';
 
 /** Check that every value of `index` is an integer in [0, size); returns them as Int32Array. */
 export function checkIndex(op: string, index: Tensor, size: number, dim: number): Int32Array {
+  checkTensor(index, op, 'index');
   const v = index.data;
   const out = new Int32Array(v.length);
   for (let i = 0; i < v.length; i++) {

@@ -9,7 +9,7 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { record } from '../autograd/node.js';
 import { where } from './elementwise.js';
-import { checkTensor, expandTo } from './util.js';
+import { checkShapeArg, checkTensor, expandTo } from './util.js';
 import { gatherStrided, scatterAddStrided } from '../kernels/strided.js';
 import { reshape, unsqueeze } from './view.js';
 
@@ -17,6 +17,7 @@ export { scatterAddStrided };
 
 /** A strided view of x copied into a new tensor of `shape` (differentiable). */
 export function stridedCopy(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, name: string): Tensor {
+  checkTensor(x, name ?? 'stridedCopy'), checkShapeArg(shape, 'stridedCopy'), checkShapeArg(strides, 'stridedCopy', 'strides');
   const out = new Tensor(new Float32Array(numel(shape)), shape);
   gatherStrided(x.data, out.data, shape, strides, offset);
   return record(out, name, [x], (g) => [stridedAdd(g, x.shape, strides, offset, name)], []);
@@ -24,6 +25,7 @@ export function stridedCopy(x: Tensor, shape: readonly number[], strides: readon
 
 /** zeros(baseShape) with g added at the strided positions (the backward of stridedCopy). */
 export function stridedAdd(g: Tensor, baseShape: readonly number[], strides: readonly number[], offset: number, name: string): Tensor {
+  checkTensor(g, name ?? 'stridedAdd', 'gradient'), checkShapeArg(baseShape, 'stridedAdd'), checkShapeArg(strides, 'stridedAdd', 'strides');
   const out = zeros(baseShape);
   scatterAddStrided(g.data, out.data, g.shape, strides, offset);
   return record(out, `${name}Backward`, [g], (gg) => [stridedCopy(gg, g.shape, strides, offset, name)], []);

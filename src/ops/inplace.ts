@@ -5,20 +5,24 @@ import { expandKernel, binaryKernel, type BinaryCode } from '../kernels/elementw
 import { broadcastShapes } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { asTensor } from './util.js';
+import { checkTensor } from './util.js';
 
 /** In-place ops: they write into `x.data` and return `x`. Allowed on tensors outside the tape. */
 export function fill_(x: Tensor, value: number): Tensor {
+  checkTensor(x, 'fill_');
   checkInplace(x, 'fill_');
   x.data.fill(value);
   return x;
 }
 
 export function zero_(x: Tensor): Tensor {
+  checkTensor(x, 'zero_');
   return fill_(x, 0);
 }
 
 /** Copy `src` (broadcastable to x's shape) into `x`. */
 export function copy_(x: Tensor, src: TensorLike): Tensor {
+  checkTensor(x, 'copy_');
   checkInplace(x, 'copy_');
   const s = asTensor(src, 'copy_');
   const b = broadcastShapes(x.shape, s.shape, 'copy_');
@@ -29,6 +33,7 @@ export function copy_(x: Tensor, src: TensorLike): Tensor {
 }
 
 function inplaceBinary(code: BinaryCode, x: Tensor, other: TensorLike, op: string): Tensor {
+  checkTensor(x, op);
   checkInplace(x, op);
   const o = asTensor(other, op);
   const b = broadcastShapes(x.shape, o.shape, op);
@@ -45,6 +50,7 @@ export const div_ = (x: Tensor, o: TensorLike): Tensor => inplaceBinary('div', x
 
 /** A copy with its own storage that stays on the tape (PyTorch: `clone()`). */
 export function clone(x: Tensor): Tensor {
+  checkTensor(x, 'clone');
   const out = new Tensor(x.data.slice(), x.shape);
   return record(out, 'clone', [x], (g) => [g], []);
 }

@@ -13,6 +13,7 @@ import { reshape } from './view.js';
  * Its backward is expressed with itself, so it is differentiable to any order.
  */
 export function bmmT(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  checkTensor(a, 'bmmT'), checkTensor(b, 'bmmT');
   const [batch, ar, ac] = a.shape as [number, number, number];
   const [, br, bc] = b.shape as [number, number, number];
   const M = transA ? ac : ar;
@@ -34,6 +35,7 @@ export function bmmT(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Te
 
 /** `x · wᵀ` for x [..., in] and w [out, in], the heart of Linear; no transpose is materialised. */
 export function matmulNT(x: Tensor, w: Tensor): Tensor {
+  checkTensor(x, 'matmulNT'), checkTensor(w, 'matmulNT', 'weight');
   const inF = x.shape[x.ndim - 1]!;
   const rows = x.data.length / Math.max(inF, 1);
   const y = bmmT(reshape(x, [1, rows, inF]), reshape(w, [1, w.shape[0]!, w.shape[1]!]), false, true);

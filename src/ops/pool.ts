@@ -232,6 +232,8 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: OutSize, opts: { return
 export function adaptiveMaxPool2d(x: Tensor, outputSize: OutSize, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
   const op = 'adaptiveMaxPool2d';
   const opts = positionalOptions<{ returnIndices?: boolean }>(op, rest, ['returnIndices'], ['returnIndices']);
+  if (opts.returnIndices !== undefined && typeof opts.returnIndices !== 'boolean')
+    throw new ValueError(op, `returnIndices must be true or false, got ${String(opts.returnIndices)}`);
   const { win } = adaptiveWindows(x, outputSize, op);
   return maxWithWindows(op, x, win, opts.returnIndices ?? false);
 }

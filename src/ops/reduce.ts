@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { sumDims } from '../kernels/reduce.js';
 import { record } from '../autograd/node.js';
 import { mul } from './binary.js';
-import { checkTensor, expandTo } from './util.js';
+import { checkShapeArg, checkTensor, expandTo } from './util.js';
 import { reshape } from './view.js';
 import { checkOptions, optionKeys } from '../tensor/options.js';
 
@@ -15,6 +15,7 @@ export type DimArg = number | readonly number[] | null | undefined;
 
 /** Shape after reducing `dims`, with or without the kept size-1 dims. */
 export function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  checkShapeArg(shape, 'reducedShape'), checkShapeArg(dims, 'reducedShape', 'dims');
   const out: number[] = [];
   shape.forEach((d, i) => {
     if (!dims.includes(i)) out.push(d);

@@ -69,6 +69,7 @@ export function logSoftmax(x: Tensor, dim?: number): Tensor {
 
 /** y ⊙ (g − Σ g⊙y) along `dim`, where y = softmax(x): one fused op. */
 export function softmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
+  checkTensor(g, 'softmaxBackward', 'gradient'), checkTensor(y, 'softmaxBackward', 'output');
   const [outer, n, inner] = splitAt(y.shape, dim);
   const out = new Tensor(new Float32Array(y.data.length), y.shape);
   const gd = g.data;
@@ -93,6 +94,7 @@ export function softmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
 
 /** g − exp(y) · Σ g along `dim`, where y = logSoftmax(x): one fused op. */
 export function logSoftmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
+  checkTensor(g, 'logSoftmaxBackward', 'gradient'), checkTensor(y, 'logSoftmaxBackward', 'output');
   const [outer, n, inner] = splitAt(y.shape, dim);
   const out = new Tensor(new Float32Array(y.data.length), y.shape);
   const gd = g.data;

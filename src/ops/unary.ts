@@ -5,6 +5,7 @@ import { add, div as divFn, mul } from './binary.js';
 import { asTensor } from './util.js';
 import { tanhKernel } from '../kernels/portable/tanh.js';
 import { backend } from '../kernels/backend.js';
+import { checkTensor } from './util.js';
 
 /**
  * Pointwise ops. Each forward and each backward is one loop over the data (no per-element
@@ -14,6 +15,7 @@ import { backend } from '../kernels/backend.js';
 
 /** Map `f` over a new tensor of x's shape (no gradient; convenience for cold paths). */
 export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
+  checkTensor(x, 'mapUnary');
   const out = new Tensor(new Float32Array(x.data.length), x.shape);
   const s = x.data;
   const d = out.data;
@@ -35,6 +37,7 @@ export interface PointwiseSpec {
 
 /** Apply a pointwise spec to `x`, recording it with its fused backward. */
 export function pointwise(x: Tensor, spec: PointwiseSpec): Tensor {
+  checkTensor(x, 'pointwise');
   const y = new Tensor(new Float32Array(x.data.length), x.shape);
   spec.forward(x.data, y.data);
   return record(y, spec.name, [x], (g) => [pointwiseBackward(g, x, spec)]);
@@ -42,6 +45,7 @@ export function pointwise(x: Tensor, spec: PointwiseSpec): Tensor {
 
 /** g·f'(x) in one pass; differentiable in g (itself) and in x (through `spec.second`). */
 export function pointwiseBackward(g: Tensor, x: Tensor, spec: PointwiseSpec): Tensor {
+  checkTensor(g, 'pointwiseBackward', 'gradient'), checkTensor(x, 'pointwiseBackward');
   const out = new Tensor(new Float32Array(x.data.length), x.shape);
   spec.backward(g.data, x.data, out.data);
   return record(out, `${spec.name}Backward`, [g, x], (gg) => [
@@ -95,6 +99,7 @@ function backwardOut(g: Tensor, y: Tensor, inPlace: boolean): Tensor {
  * when `inPlace` (only for a gradient nothing else can see).
  */
 export function tanhBackward(g: Tensor, y: Tensor, inPlace = false): Tensor {
+  checkTensor(g, 'tanhBackward', 'gradient'), checkTensor(y, 'tanhBackward', 'output');
   const out = backwardOut(g, y, inPlace);
   const gd = g.data;
   const yd = y.data;
@@ -128,6 +133,7 @@ export function sigmoid(a: TensorLike): Tensor {
 
 /** g·y·(1 − y) where y = sigmoid(x), in one pass (PyTorch: `sigmoid_backward`); over g's storage when `inPlace`. */
 export function sigmoidBackward(g: Tensor, y: Tensor, inPlace = false): Tensor {
+  checkTensor(g, 'sigmoidBackward', 'gradient'), checkTensor(y, 'sigmoidBackward', 'output');
   const out = backwardOut(g, y, inPlace);
   const gd = g.data;
   const yd = y.data;
@@ -191,6 +197,7 @@ export function relu(a: TensorLike): Tensor {
  * gradient through where y is NaN); over g's storage when `inPlace`.
  */
 export function reluBackward(g: Tensor, y: Tensor, inPlace = false): Tensor {
+  checkTensor(g, 'reluBackward', 'gradient'), checkTensor(y, 'reluBackward', 'output');
   const out = backwardOut(g, y, inPlace);
   if (!backend().reluBackward?.(g.data, y.data, out.data, out.data.length)) reluBackwardKernel(g.data, y.data, out.data);
   return record(out, 'reluBackward', [g, y], (gg) => [g.requiresGrad ? reluBackward(gg, y) : null, null]);

@@ -12,6 +12,12 @@ export function asTensor(x: TensorLike, op: string): Tensor {
   throw new ValueError(op, `expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
 }
 
+/** @internal a shape argument must be an array of sizes (a typed error, not a TypeError deep inside). */
+export function checkShapeArg(s: unknown, op: string, what = 'shape'): readonly number[] {
+  if (!Array.isArray(s)) throw new ValueError(op, `${what} must be an array of sizes, got ${s === null ? 'null' : typeof s}`);
+  return s;
+}
+
 export function checkTensor(x: unknown, op: string, what = 'input'): Tensor {
   if (!(x instanceof Tensor)) throw new ValueError(op, `${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
   return x;
@@ -22,6 +28,7 @@ export function checkTensor(x: unknown, op: string, what = 'input'): Tensor {
  * its own backward expands the gradient again.
  */
 export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(g, 'unbroadcast', 'gradient'), checkShapeArg(shape, 'unbroadcast');
   if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
   const lead = g.shape.length - shape.length;
   const dims: number[] = [];
@@ -32,6 +39,7 @@ export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
 
 /** Broadcast `x` up to `shape` as a new contiguous tensor (differentiable). */
 export function expandTo(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(x, 'expand'), checkShapeArg(shape, 'expand');
   const out = new Tensor(new Float32Array(numel(shape)), shape);
   expandKernel(x.data, x.shape, out.data, shape);
   return record(out, 'expand', [x], (g) => [unbroadcast(g, x.shape)], []);

@@ -11,6 +11,7 @@ import { gatherStrided } from '../kernels/strided.js';
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, 'reshape');
+  checkTensor(x, 'reshape');
   const s = inferShape(shape, x.data.length, x.shape, 'reshape');
   if (s.length === x.ndim && s.every((d, i) => d === x.shape[i])) return x;
   const out = new Tensor(x.data, s, false, x);
@@ -20,6 +21,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export const view = reshape;
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  checkTensor(x, 'flatten');
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normDim(startDim, x.ndim, 'flatten');
   const e = normDim(endDim, x.ndim, 'flatten');
@@ -29,6 +31,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  checkTensor(x, 'unsqueeze');
   const d = normDim(dim, x.ndim + 1, 'unsqueeze');
   const s = [...x.shape];
   s.splice(d, 0, 1);
@@ -36,13 +39,16 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  checkTensor(x, 'squeeze');
   if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (typeof dim !== 'number' && !Array.isArray(dim)) throw new ValueError('squeeze', `dim must be a number or a list of numbers, got ${typeof dim}`);
   const dims = (typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, x.ndim, 'squeeze'));
   return reshape(x, x.shape.filter((d, i) => !(d === 1 && dims.includes(i))));
 }
 
 /** Reorder dims (copies). `permute(x, [1, 0])` transposes a matrix. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor(x, 'permute');
   checkTensor(x, 'permute');
   if (dims.length !== x.ndim)
     throw new ShapeError('permute', `got ${dims.length} dims ${JSON.stringify(dims)} for a tensor of shape ${fmtShape(x.shape)}; name every dim once`);
@@ -60,6 +66,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Swap two dims (copies). */
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  checkTensor(x, 'transpose');
   if (x.ndim < 2 && dim0 === -2 && dim1 === -1) return x;
   const a = normDim(dim0, x.ndim, 'transpose');
   const b = normDim(dim1, x.ndim, 'transpose');
@@ -72,6 +79,7 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
 
 /** Matrix transpose of a ≤2-D tensor (PyTorch: `t()`). */
 export function t(x: Tensor): Tensor {
+  checkTensor(x, 't');
   if (x.ndim > 2) throw new ShapeError('t', `expects a tensor with ≤ 2 dims, got ${fmtShape(x.shape)}; use transpose(x, d0, d1)`);
   return transpose(x, 0, x.ndim - 1);
 }

@@ -66,6 +66,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
   private name: string;
 
   constructor(params: Params<H>, defaults: H) {
+    if (new.target === Optimizer) throw new ValueError('Optimizer', 'is the base class of the optimizers; use optim.SGD, optim.Adam, … or extend it');
     this.name = new.target.name;
     this.defaults = defaults;
     this.validate(defaults, 'defaults');
@@ -127,6 +128,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
    * current PyTorch) `grad` becomes null; otherwise it is zeroed in place (and cut from any graph).
    */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    opts = checkOptions(`${this.name}.zeroGrad`, opts, ['setToNone']);
     const setToNone = opts.setToNone ?? true;
     for (const g of this.paramGroups)
       for (const p of g.params) {

@@ -21,6 +21,12 @@ const TENSOR_KEYS = optionKeys<TensorOptions>({ requiresGrad: true, shape: true 
 
 type ShapeArg = readonly number[] | number;
 
+/** The shape of the tensor a `*Like` function copies; a typed error for anything else. */
+function likeShape(t: Tensor, op: string): readonly number[] {
+  if (!(t instanceof Tensor)) throw new ValueError(op, `expects a Tensor whose shape to copy, got ${t === null ? 'null' : typeof t}`);
+  return t.shape;
+}
+
 function shapeOf(s: ShapeArg, op: string): number[] {
   return checkShape(typeof s === 'number' ? [s] : s, op);
 }
@@ -95,6 +101,7 @@ function inferNestedShape(v: NestedArray): number[] {
 
 export function scalar(value: number, opts: CreateOptions = {}): Tensor {
   opts = checkOptions('scalar', opts, CREATE_KEYS);
+  if (typeof value !== 'number') throw new ValueError('scalar', `expects a number, got ${value === null ? 'null' : typeof value}`);
   return new Tensor(Float32Array.of(value), [], opts.requiresGrad ?? false);
 }
 
@@ -181,11 +188,11 @@ export function randint(low: number, high: number | ShapeArg, shape?: ShapeArg |
   return new Tensor(d, s, opts.requiresGrad ?? false);
 }
 
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => zeros(t.shape, opts);
-export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => ones(t.shape, opts);
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => zeros(likeShape(t, 'zerosLike'), opts);
+export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => ones(likeShape(t, 'onesLike'), opts);
 export const emptyLike = zerosLike;
-export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Tensor => full(t.shape, value, opts);
-export const randLike = (t: Tensor, opts: RandomOptions = {}): Tensor => rand(t.shape, opts);
-export const randnLike = (t: Tensor, opts: RandomOptions = {}): Tensor => randn(t.shape, opts);
+export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Tensor => full(likeShape(t, 'fullLike'), value, opts);
+export const randLike = (t: Tensor, opts: RandomOptions = {}): Tensor => rand(likeShape(t, 'randLike'), opts);
+export const randnLike = (t: Tensor, opts: RandomOptions = {}): Tensor => randn(likeShape(t, 'randnLike'), opts);
 export const randintLike = (t: Tensor, low: number, high: number, opts: RandomOptions = {}): Tensor =>
-  randint(low, high, t.shape, opts);
+  randint(low, high, likeShape(t, 'randintLike'), opts);

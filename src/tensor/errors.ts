@@ -34,5 +34,6 @@ export class FileError extends GradlabError {
 }
 
 export function fmtShape(shape: readonly number[]): string {
+  if (!Array.isArray(shape)) throw new ValueError('fmtShape', `expected a shape (an array of sizes), got ${shape === null ? 'null' : typeof shape}`);
   return `[${shape.join(',')}]`;
 }

@@ -1,3 +1,4 @@
+import { ValueError } from './errors.js';
 /**
  * The seeded random number generator.
  *
@@ -49,7 +50,7 @@ export class Generator {
 
   manualSeed(seed: number): this {
     if (!Number.isFinite(seed) || !Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER)
-      throw new RangeError(`manualSeed: seed must be an integer in [0, 2^53), got ${seed}`);
+      throw new ValueError('manualSeed', `seed must be an integer in [0, 2^53), got ${String(seed)}`);
     this.seed_ = seed;
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 4294967296) >>> 0;
@@ -173,7 +174,7 @@ export class Generator {
 
   setState(state: GeneratorState): this {
     if (state.algorithm !== 'xoshiro128**' || state.s.length !== 4)
-      throw new RangeError(`Generator.setState: expected an xoshiro128** state from getState()`);
+      throw new ValueError('Generator.setState', 'expected an xoshiro128** state from getState()');
     this.seed_ = state.seed;
     [this.s0, this.s1, this.s2, this.s3] = state.s.map((v) => v | 0) as [number, number, number, number];
     this.spare = state.spare;

@@ -2,7 +2,13 @@ import { ShapeError, ValueError, fmtShape } from './errors.js';
 
 export type Shape = readonly number[];
 
+/** @internal a typed error, not a TypeError deep inside, when a shape argument is not an array. */
+function shapeArray(s: unknown, op: string): void {
+  if (!Array.isArray(s)) throw new ValueError(op, `expected a shape (an array of sizes), got ${s === null ? 'null' : typeof s}`);
+}
+
 export function numel(shape: Shape): number {
+  shapeArray(shape, 'numel');
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
@@ -10,6 +16,7 @@ export function numel(shape: Shape): number {
 
 /** Row-major (C-contiguous) strides in elements. */
 export function stridesOf(shape: Shape): number[] {
+  shapeArray(shape, 'stridesOf');
   const s = new Array<number>(shape.length);
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -20,6 +27,7 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
+  shapeArray(a, 'shapesEqual'), shapeArray(b, 'shapesEqual');
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -27,6 +35,7 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /** NumPy broadcasting of two shapes; throws a ShapeError naming `op` when they do not fit. */
 export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
+  shapeArray(a, op ?? 'broadcastShapes'), shapeArray(b, op ?? 'broadcastShapes');
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -59,6 +68,7 @@ export function normDim(dim: number, ndim: number, op: string): number {
  */
 export function normDims(dim: number | readonly number[] | undefined | null, ndim: number, op: string): number[] {
   if (dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dim !== 'number' && !Array.isArray(dim)) throw new ValueError(op, `dim must be a number or a list of numbers, got ${typeof dim}`);
   const list = typeof dim === 'number' ? [dim] : [...dim];
   const out = [...new Set(list.map((d) => normDim(d, ndim, op)))].sort((x, y) => x - y);
   if (out.length !== list.length) throw new ValueError(op, `dim ${JSON.stringify(dim)} names a dimension twice`);
@@ -101,6 +111,7 @@ export function checkShape(shape: readonly number[], op: string): number[] {
 
 /** Resolve a single -1 in a reshape target against a known element count. */
 export function inferShape(target: readonly number[], total: number, from: Shape, op: string): number[] {
+  shapeArray(target, op ?? 'inferShape'), shapeArray(from, op ?? 'inferShape');
   let neg = -1;
   let known = 1;
   for (let i = 0; i < target.length; i++) {

@@ -59,6 +59,8 @@ export class Tensor {
    * in-place change through either is seen by both).
    */
   constructor(data: Float32Array, shape: readonly number[], requiresGrad = false, versionOf?: Tensor) {
+    if (!(data instanceof Float32Array) || !Array.isArray(shape))
+      throw new ValueError('Tensor', `new Tensor(data, shape) needs a Float32Array and an array of sizes, got ${typeof data} and ${typeof shape}; use tensor([...]) to build one from values`);
     const n = numel(shape);
     if (data.length !== n)
       throw new ShapeError('Tensor', `storage has ${data.length} elements but shape ${fmtShape(shape)} needs ${n}`);

@@ -2,6 +2,7 @@ import { ValueError, fmtShape } from '../../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../../tensor/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkOptions, optionKeys } from '../../tensor/options.js';
+import { Generator as GeneratorClass } from '../../tensor/rng.js';
 
 /**
  * Every initializer writes straight into `t.data` (no tape, like PyTorch's `torch.no_grad()`
@@ -14,6 +15,17 @@ export interface GeneratorOption {
 }
 
 const GENERATOR_KEYS = optionKeys<GeneratorOption>({ generator: true });
+
+/** A generator option must be a Generator (a typed error, not a TypeError when it is drawn from). */
+function checkGenerator(op: string, g: unknown): void {
+  if (g !== undefined && !(g instanceof GeneratorClass)) throw new ValueError(op, `generator must be a Generator (new Generator(seed)), got ${g === null ? 'null' : typeof g}`);
+}
+
+/** @internal a typed error, not a TypeError deep inside, when an initializer is given a non-tensor. */
+export function tensorArg(t: unknown, op: string): void {
+  if (t === null || typeof t !== 'object' || !((t as Tensor).data instanceof Float32Array) || !Array.isArray((t as Tensor).shape))
+    throw new ValueError(op, `expects a Tensor to fill in place, got ${t === null ? 'null' : typeof t}`);
+}
 
 /** @internal mark a tensor as modified in place. */
 export function touched<T extends Tensor>(t: T): T {
@@ -28,7 +40,9 @@ function checkFinite(op: string, what: string, v: number): void {
 
 /** Fill with U[a, b) (PyTorch: `nn.init.uniform_`). */
 export function uniform_<T extends Tensor>(t: T, a = 0, b = 1, opts: GeneratorOption = {}): T {
+  tensorArg(t, 'uniform_');
   opts = checkOptions('uniform_', opts, GENERATOR_KEYS);
+  checkGenerator('uniform_', opts.generator);
   checkFinite('uniform_', 'a (lower bound)', a);
   checkFinite('uniform_', 'b (upper bound)', b);
   if (a > b) throw new ValueError('uniform_', `expects a [a, b) range with a <= b, but found a=${a} > b=${b}; swap the bounds`);
@@ -40,7 +54,9 @@ export function uniform_<T extends Tensor>(t: T, a = 0, b = 1, opts: GeneratorOp
 
 /** Fill with N(mean, std²) (PyTorch: `nn.init.normal_`). */
 export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts: GeneratorOption = {}): T {
+  tensorArg(t, 'normal_');
   opts = checkOptions('normal_', opts, GENERATOR_KEYS);
+  checkGenerator('normal_', opts.generator);
   checkFinite('normal_', 'mean', mean);
   checkFinite('normal_', 'std', std);
   if (std < 0) throw new ValueError('normal_', `expects std >= 0, but found std=${std}`);
@@ -52,6 +68,7 @@ export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts: Generat
 
 /** Fill with a constant (PyTorch: `nn.init.constant_`). */
 export function constant_<T extends Tensor>(t: T, val: number): T {
+  tensorArg(t, 'constant_');
   if (typeof val !== 'number') throw new ValueError('constant_', `val must be a number, got ${typeof val}`);
   t.data.fill(val);
   return touched(t);
@@ -69,6 +86,7 @@ export function zeros_<T extends Tensor>(t: T): T {
 
 /** The identity matrix on a 2-D tensor (PyTorch: `nn.init.eye_`); rectangular shapes get ones on the main diagonal. */
 export function eye_<T extends Tensor>(t: T): T {
+  tensorArg(t, 'eye_');
   if (t.ndim !== 2)
     throw new ValueError('eye_', `only tensors with 2 dimensions are supported, got shape ${fmtShape(t.shape)}`);
   const [n, m] = t.shape as [number, number];
@@ -84,6 +102,7 @@ export function eye_<T extends Tensor>(t: T): T {
  * `groups` > 1 the output channels are split into groups, each an identity on the input channels.
  */
 export function dirac_<T extends Tensor>(t: T, groups = 1): T {
+  tensorArg(t, 'dirac_');
   const nd = t.ndim;
   if (nd < 3 || nd > 5)
     throw new ValueError(

@@ -77,6 +77,7 @@ export function calculateGain(nonlinearity: Nonlinearity | string, param?: numbe
  * shape [out, in, ...kernel], fanIn = in·∏kernel and fanOut = out·∏kernel.
  */
 export function calculateFanInAndFanOut(t: Tensor | { shape: readonly number[] }): { fanIn: number; fanOut: number } {
+  if (t === null || typeof t !== 'object' || !Array.isArray(t.shape)) throw new ValueError('calculateFanInAndFanOut', `expects a Tensor, got ${t === null ? 'null' : typeof t}`);
   const shape = t.shape;
   if (shape.length < 2)
     throw new ValueError(

@@ -1,7 +1,7 @@
 import { ValueError, fmtShape } from '../../tensor/errors.js';
 import { defaultGenerator } from '../../tensor/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { touched, type GeneratorOption } from './basic.js';
+import { tensorArg, touched, type GeneratorOption } from './basic.js';
 import { checkOptions, optionKeys } from '../../tensor/options.js';
 
 /**
@@ -71,6 +71,7 @@ export interface OrthogonalOptions extends GeneratorOption {
  * (WᵀW = I), wide ones orthonormal rows (WWᵀ = I). Empty tensors are left as they are.
  */
 export function orthogonal_<T extends Tensor>(t: T, opts: OrthogonalOptions = {}): T {
+  tensorArg(t, 'orthogonal_');
   opts = checkOptions('orthogonal_', opts, optionKeys<OrthogonalOptions>({ gain: true, generator: true }));
   if (t.ndim < 2)
     throw new ValueError('orthogonal_', `only tensors with 2 or more dimensions are supported, got shape ${fmtShape(t.shape)}`);
@@ -114,6 +115,7 @@ export interface SparseOptions extends GeneratorOption {
  * every column ⌈sparsity·rows⌉ randomly chosen entries set to zero.
  */
 export function sparse_<T extends Tensor>(t: T, sparsity: number, opts: SparseOptions = {}): T {
+  tensorArg(t, 'sparse_');
   opts = checkOptions('sparse_', opts, optionKeys<SparseOptions>({ std: true, generator: true }));
   if (t.ndim !== 2)
     throw new ValueError('sparse_', `only tensors with 2 dimensions are supported, got shape ${fmtShape(t.shape)}`);

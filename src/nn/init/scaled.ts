@@ -1,7 +1,7 @@
 import { ValueError } from '../../tensor/errors.js';
 import { defaultGenerator } from '../../tensor/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { touched, normal_, uniform_, type GeneratorOption } from './basic.js';
+import { tensorArg, touched, normal_, uniform_, type GeneratorOption } from './basic.js';
 import { calculateCorrectFan, calculateFanInAndFanOut, calculateGain, type FanMode, type Nonlinearity } from './fans.js';
 import { erfinv, normCdf } from './special.js';
 import { checkOptions, optionKeys } from '../../tensor/options.js';
@@ -55,6 +55,7 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
  * returns it).
  */
 export function kaimingUniform_<T extends Tensor>(t: T, opts: KaimingOptions = {}): T {
+  tensorArg(t, 'kaimingUniform_');
   if (t.shape.includes(0)) return t;
   const bound = Math.sqrt(3) * kaimingStd(t, opts, 'kaimingUniform_');
   return uniform_(t, -bound, bound, { generator: opts.generator });
@@ -62,6 +63,7 @@ export function kaimingUniform_<T extends Tensor>(t: T, opts: KaimingOptions = {
 
 /** N(0, std²) with std = gain / √fan (PyTorch: `nn.init.kaiming_normal_`). No-op on empty tensors. */
 export function kaimingNormal_<T extends Tensor>(t: T, opts: KaimingOptions = {}): T {
+  tensorArg(t, 'kaimingNormal_');
   if (t.shape.includes(0)) return t;
   return normal_(t, 0, kaimingStd(t, opts, 'kaimingNormal_'), { generator: opts.generator });
 }
@@ -82,6 +84,7 @@ export interface TruncNormalOptions extends GeneratorOption {
  * (where PyTorch warns) the sample quality degrades, as it does in PyTorch.
  */
 export function truncNormal_<T extends Tensor>(t: T, opts: TruncNormalOptions = {}): T {
+  tensorArg(t, 'truncNormal_');
   opts = checkOptions('truncNormal_', opts, optionKeys<TruncNormalOptions>({ mean: true, std: true, a: true, b: true, generator: true }));
   const mean = opts.mean ?? 0;
   const std = opts.std ?? 1;

@@ -64,6 +64,8 @@ abstract class IndexedContainer extends OrderedContainer {
   }
 
   extend(mods: Iterable<Module>): this {
+    if (mods === null || typeof mods !== 'object' || typeof (mods as Iterable<Module>)[Symbol.iterator] !== 'function')
+      throw new ValueError('ModuleList', `expects an iterable of Modules, got ${mods === null ? 'null' : typeof mods}`);
     for (const m of mods) this.append(m);
     return this;
   }

@@ -45,6 +45,7 @@ export class Linear extends Module {
   constructor(inFeatures: number, outFeatures: number, ...rest: unknown[]) {
     super();
     const opts = positionalOptions<LinearOptions>('Linear', rest, ['bias'], optionKeys<LinearOptions>({ bias: true, generator: true }));
+    if (opts.bias !== undefined && typeof opts.bias !== 'boolean') throw new ValueError('Linear', `bias must be true or false, got ${String(opts.bias)}`);
     checkSize('Linear', 'inFeatures', inFeatures, 0);
     checkSize('Linear', 'outFeatures', outFeatures, 0);
     this.inFeatures = inFeatures;

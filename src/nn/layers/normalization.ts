@@ -221,6 +221,8 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
     opts = checkOptions('LayerNorm', opts, optionKeys<LayerNormOptions>({ eps: true, elementwiseAffine: true, bias: true }));
+    if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape))
+      throw new ValueError('LayerNorm', `normalizedShape must be a size or a list of sizes, got ${normalizedShape === null ? 'null' : typeof normalizedShape}`);
     const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (ns.length === 0) throw new ValueError('LayerNorm', 'normalizedShape must name at least one dim');
     for (const d of ns) checkSize('LayerNorm', 'each size in normalizedShape', d);

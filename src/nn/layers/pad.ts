@@ -1,6 +1,7 @@
 import { ShapeError, ValueError, fmtShape } from '../../tensor/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../../autograd/node.js';
+import { checkTensor } from '../../ops/util.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
@@ -11,6 +12,7 @@ export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
  * scatter-add (and vice versa), so it is differentiable to any order.
  */
 export function pad2d(x: Tensor, pads: readonly [number, number, number, number], mode: PaddingMode): Tensor {
+  checkTensor(x, 'pad2d');
   const op = 'pad2d';
   if (x.ndim !== 4) throw new ShapeError(op, `expects input [N, C, H, W], got ${fmtShape(x.shape)}`);
   const [N, C, H, W] = x.shape as [number, number, number, number];

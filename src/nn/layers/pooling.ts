@@ -141,6 +141,8 @@ export class AdaptiveMaxPool2d extends Module {
   constructor(outputSize: Pair, opts: { returnIndices?: boolean } | boolean = {}) {
     super();
     opts = positionalOptions<{ returnIndices?: boolean }>('AdaptiveMaxPool2d', [opts], ['returnIndices'], ['returnIndices']);
+    if (opts.returnIndices !== undefined && typeof opts.returnIndices !== 'boolean')
+      throw new ValueError('AdaptiveMaxPool2d', `returnIndices must be true or false, got ${String(opts.returnIndices)}`);
     pair('AdaptiveMaxPool2d', 'outputSize', outputSize, 1);
     this.outputSize = outputSize;
     this.returnIndices = opts.returnIndices ?? false;

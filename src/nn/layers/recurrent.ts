@@ -11,6 +11,7 @@ import { Parameter } from '../parameter.js';
 import { uniform_ } from '../init.js';
 import { checkSize } from './args.js';
 import { pyBool, pyNum } from './repr.js';
+import { Generator as GeneratorClass } from '../../tensor/rng.js';
 
 /**
  * What LSTM and GRU share (PyTorch's `RNNBase`): stacked layers, both directions, inter-layer
@@ -107,6 +108,8 @@ export abstract class RecurrentBase extends Module {
 
   /** Every parameter from U(±1/√hiddenSize), as PyTorch's `reset_parameters`. */
   resetParameters(generator?: Generator): void {
+    if (generator !== undefined && !(generator instanceof GeneratorClass))
+      throw new ValueError(this.op, `resetParameters(generator?) expects a Generator, got ${generator === null ? 'null' : typeof generator}`);
     const k = 1 / Math.sqrt(this.hiddenSize);
     for (const p of this.parameters()) uniform_(p, -k, k, { generator });
   }

@@ -57,6 +57,18 @@ const TOTAL_NORM_KEYS = optionKeys<TotalNormOptions>({ normType: true, errorIfNo
 /** PyTorch's positional order after maxNorm: clip_grad_norm_(params, max_norm, norm_type, error_if_nonfinite, foreach). */
 const TOTAL_NORM_POSITIONAL = ['normType', 'errorIfNonfinite', 'foreach'] as const;
 
+/** `foreach` is accepted for PyTorch compatibility (there is one fused implementation) but must still be a flag. */
+function checkForeach(op: string, o: { foreach?: unknown }): void {
+  if (o.foreach !== undefined && o.foreach !== null && typeof o.foreach !== 'boolean')
+    throw new ValueError(op, `foreach must be true, false or null, got ${String(o.foreach)}`);
+}
+
+function checkFlags(op: string, o: TotalNormOptions): void {
+  checkForeach(op, o);
+  if (o.errorIfNonfinite !== undefined && typeof o.errorIfNonfinite !== 'boolean')
+    throw new ValueError(op, `errorIfNonfinite must be true or false, got ${String(o.errorIfNonfinite)}`);
+}
+
 function nonFinite(op: string, p: number): NonFiniteError {
   return new NonFiniteError(
     op,
@@ -85,6 +97,7 @@ export function getTotalNorm(tensors: TensorOrTensors, opts?: TotalNormOptions):
 export function getTotalNorm(tensors: TensorOrTensors, normType?: number, errorIfNonfinite?: boolean, foreach?: boolean | null): Tensor;
 export function getTotalNorm(tensors: TensorOrTensors, ...rest: unknown[]): Tensor {
   const opts = positionalOptions<TotalNormOptions>('getTotalNorm', rest, TOTAL_NORM_POSITIONAL, TOTAL_NORM_KEYS);
+  checkFlags('getTotalNorm', opts);
   const p = opts.normType ?? 2;
   checkNormType(p, 'getTotalNorm');
   const list = asTensorList(tensors, 'getTotalNorm');
@@ -114,7 +127,7 @@ function checkMaxNorm(maxNorm: number, op: string): void {
  * computed beforehand (PyTorch: `nn.utils.clip_grads_with_norm_`).
  */
 export function clipGradsWithNorm_(parameters: TensorOrTensors, maxNorm: number, totalNorm: Tensor | number, ...rest: unknown[]): void {
-  positionalOptions('clipGradsWithNorm_', rest, ['foreach'], ['foreach']);
+  checkForeach('clipGradsWithNorm_', positionalOptions('clipGradsWithNorm_', rest, ['foreach'], ['foreach']));
   checkMaxNorm(maxNorm, 'clipGradsWithNorm_');
   if (typeof totalNorm !== 'number' && !(totalNorm instanceof Tensor))
     throw new ValueError('clipGradsWithNorm_', `totalNorm must be a number or a 0-d Tensor (from getTotalNorm), got ${typeof totalNorm}`);
@@ -148,6 +161,7 @@ export function clipGradNorm_(
 ): Tensor;
 export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, ...rest: unknown[]): Tensor {
   const opts = positionalOptions<TotalNormOptions>('clipGradNorm_', rest, TOTAL_NORM_POSITIONAL, TOTAL_NORM_KEYS);
+  checkFlags('clipGradNorm_', opts);
   const p = opts.normType ?? 2;
   checkMaxNorm(maxNorm, 'clipGradNorm_');
   checkNormType(p, 'clipGradNorm_');
@@ -165,7 +179,7 @@ export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, ...r
 export function clipGradValue_(parameters: TensorOrTensors, clipValue: number, opts?: { foreach?: boolean | null }): void;
 export function clipGradValue_(parameters: TensorOrTensors, clipValue: number, foreach?: boolean | null): void;
 export function clipGradValue_(parameters: TensorOrTensors, clipValue: number, ...rest: unknown[]): void {
-  positionalOptions('clipGradValue_', rest, ['foreach'], ['foreach']);
+  checkForeach('clipGradValue_', positionalOptions('clipGradValue_', rest, ['foreach'], ['foreach']));
   if (typeof clipValue !== 'number' || !(clipValue >= 0))
     throw new ValueError('clipGradValue_', `clipValue must be a number >= 0, got ${String(clipValue)}`);
   for (const q of asTensorList(parameters, 'clipGradValue_')) {

@@ -95,6 +95,8 @@ export abstract class LRScheduler {
   loadStateDict(sd: SchedulerStateDict): void {
     if (sd === null || typeof sd !== 'object')
       throw new ValueError(this.constructor.name, 'loadStateDict: expected an object returned by stateDict()');
+    for (const k of Object.keys(sd))
+      if (!(k in this)) throw new ValueError(this.constructor.name, `loadStateDict: unexpected key '${k}'; pass what stateDict() returned`);
     for (const [k, v] of Object.entries(sd)) {
       if (k === 'optimizer' || typeof (this as any)[k] === 'function') continue;
       (this as any)[k] = copyPlain(v);

@@ -90,6 +90,7 @@ export class ReduceLROnPlateau {
 
   /** Whether `a` improves on `best` by the threshold. */
   isBetter(a: number, best: number): boolean {
+    if (typeof a !== 'number' || typeof best !== 'number') throw new ValueError(OP, `isBetter(a, best) compares two numbers, got ${typeof a} and ${typeof best}`);
     const t = this.threshold;
     if (this.mode === 'min') return this.thresholdMode === 'rel' ? a < best * (1 - t) : a < best - t;
     return this.thresholdMode === 'rel' ? a > best * (t + 1) : a > best + t;
