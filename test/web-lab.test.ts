@@ -168,6 +168,26 @@ describe.runIf(hasChromium)('web lab', () => {
     expect(first[1]).toBe(first[0]);
   });
 
+  it('runs two configurations side by side on the same data and seed', async () => {
+    const a: Controls = { ...DEFAULT_CONTROLS, depth: 6, width: 32, init: 'normal', initValue: 0.01, steps: 20, every: 2, data: 'moons', seed: 5 };
+    const b: Controls = { ...a, init: 'xavierNormal', gain: 5 / 3 };
+    const { page, errors } = await open(`#${encodeState({ preset: null, a, b, lang: 'en' })}`);
+    expect(await page.locator('.panel').count()).toBe(2);
+    const [ra, rb] = await waitDone(page);
+    expect([ra!.status, rb!.status]).toEqual(['completed', 'completed']);
+    const st = await page.evaluate(() => (window as any).gradlabLab.state());
+    expect(st.b.init).toBe('xavierNormal');
+    expect(st.b.seed).toBe(5);
+    // B's controls in the form
+    await page.check('input[name="editing"][value="b"]');
+    expect(await page.inputValue('#ctl-init')).toBe('xavierNormal');
+    expect(await page.locator('#ctl-data').isDisabled()).toBe(true);
+    expect(ra!.findings).toContain('vanishing-gradients');
+    expect(rb!.findings).not.toContain('vanishing-gradients');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('opens a run record written by the library', async () => {
     manualSeed(3);
     const model = mlp({ inFeatures: 32, hidden: [32, 32, 32, 32, 32, 32], outFeatures: 4, activation: 'tanh', init: { normal: 0.01 }, initBias: 'zeros' });

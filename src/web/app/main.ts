@@ -20,6 +20,8 @@ import { downloadRecords, downloadReport } from './files.js';
 
 type Config = 'a' | 'b';
 
+const MAX_KEPT_STEPS = 480;
+
 const browserLang: Lang = (navigator.language ?? '').toLowerCase().startsWith('fr') ? 'fr' : 'en';
 const presetControls = (key: string): Controls | null => {
   const p = findPreset(key);
@@ -116,6 +118,9 @@ function onWorker(c: Config, m: FromWorker): void {
       break;
     case 'step':
       run.steps.push(m.record);
+      // a long run: keep the page's memory bounded (the views show at most 60 steps anyway);
+      // every other older record goes, the first and the newest stay. The download is the worker's full record.
+      if (run.steps.length > MAX_KEPT_STEPS) run.steps = run.steps.filter((_, i, all) => i % 2 === 0 || i === all.length - 1);
       break;
     case 'metrics':
       for (const p of m.points) run.metrics.push(p);
@@ -127,11 +132,10 @@ function onWorker(c: Config, m: FromWorker): void {
       run.findings = m.findings;
       break;
     case 'end': {
-      const rec = readRunRecord(m.lines.join(''));
-      run.header = rec.header;
-      run.steps = rec.steps;
-      run.findings = rec.findings;
-      run.end = rec.end;
+      // the steps came one by one; the end line is the record's last line
+      const endLine = JSON.parse(m.lines[m.lines.length - 1] ?? '{}') as { type?: string };
+      if (endLine.type === 'end') run.end = endLine as RunData['end'];
+      run.findings = m.findings;
       run.metrics = m.metrics;
       run.lines = m.lines;
       run.status = m.status;
