@@ -9,7 +9,10 @@
  * every step in batches of at most 50 ms, and the doctor's findings on the records so far at
  * most four times a second.
  */
-import { initThreads, backend } from '../../index.js';
+import { backend, initThreads, setWorkerHost } from '../../kernels/index.js';
+import { browserWorkerHost } from '../../browser/threads.js';
+// Tensor methods (t.backward(), t.matmul() …) are installed by the ops modules' side effects.
+import '../../ops/index.js';
 import { runDetectors } from '../../diagnostics/detectors/index.js';
 import { explain } from '../../diagnostics/explain/index.js';
 import { readRunRecord } from '../../diagnostics/record/reader.js';
@@ -25,6 +28,9 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 const post = (m: FromWorker): void => scope.postMessage(m);
+
+// kernel threads from this worker (cross-origin-isolated pages only; one thread elsewhere)
+setWorkerHost(browserWorkerHost());
 
 /** The server's data/ folder: `<set>/<file>.gz` (the shipped files), else the plain name. */
 function fetchDataSource(base: string): DataSource {
