@@ -50,8 +50,8 @@ const SMALL = {
 
 beforeAll(() => {
   mkdirSync(work, { recursive: true });
-  // tsc exits non-zero when files elsewhere in the tree are mid-edit; the emitted command is what matters here.
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist, '--declaration', 'false', '--sourceMap', 'false'], {
+  // The package's build (tsconfig.build.json) without its type check (`npm run typecheck` does that), to keep this file fast.
+  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist, '--declaration', 'false', '--sourceMap', 'false', '--noCheck'], {
     stdio: 'pipe',
   });
   if (!existsSync(BIN)) throw new Error(`the build did not emit ${BIN}`);

@@ -5,12 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Severity } from '../diagnostics/detectors/types.js';
 import { LIBRARY_VERSION } from '../diagnostics/record/types.js';
-import { compareCommand } from './commands/compare.js';
-import { doctorCommand } from './commands/doctor.js';
-import { listCommand } from './commands/list.js';
-import { reportCommand } from './commands/report.js';
-import { runCommand, type RunOptions } from './commands/run.js';
-import { tourCommand } from './commands/tour.js';
+import type { RunOptions } from './commands/run.js';
 import { makeCtx, type Ctx, type Stream } from './context.js';
 import { EXIT, ExitCode, UsageError, describeError } from './errors.js';
 import { SEVERITIES } from './findings.js';
@@ -58,6 +53,16 @@ function failOnOption(): Option {
   return new Option('--fail-on <level>', 'exit with 1 when a finding is at or above this severity').choices(SEVERITIES as string[]);
 }
 
+// Commands load on use: --help, --version and usage errors answer without loading the engine.
+const commands = {
+  list: () => import('./commands/list.js'),
+  run: () => import('./commands/run.js'),
+  doctor: () => import('./commands/doctor.js'),
+  report: () => import('./commands/report.js'),
+  compare: () => import('./commands/compare.js'),
+  tour: () => import('./commands/tour.js'),
+};
+
 /** Build the program; `result.code` holds the exit code once parseAsync resolves. */
 export function buildProgram(io: Io, flags: { noColor?: boolean } = {}): { program: Command; result: { code: number } } {
   const result = { code: EXIT.ok as number };
@@ -102,14 +107,14 @@ export function buildProgram(io: Io, flags: { noColor?: boolean } = {}): { progr
       const near = COMMANDS.map((c) => [c, editDistance(word, c)] as const).sort((a, b) => a[1] - b[1])[0]!;
       throw new UsageError(`unknown command '${word}'${near[1] <= 2 ? `; did you mean '${near[0]}'?` : ''} (the commands: ${COMMANDS.slice(0, -1).join(', ')}; gradlab --help)`, true);
     }
-    result.code = await tourCommand(ctxOf(cmd), { out: o.out as string, dataDir: o.dataDir as string | undefined, report: o.report as boolean });
+    result.code = await (await commands.tour()).tourCommand(ctxOf(cmd), { out: o.out as string, dataDir: o.dataDir as string | undefined, report: o.report as boolean });
   });
 
   common(program.command('list'))
     .description('list the catalogue: the lecture\'s experiments and the papers\' reproductions')
     .option('--json', 'machine-readable JSON on stdout')
-    .action((o: Record<string, unknown>, cmd: Command) => {
-      result.code = listCommand(ctxOf(cmd), { json: (o.json as boolean) ?? false });
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      result.code = (await commands.list()).listCommand(ctxOf(cmd), { json: (o.json as boolean) ?? false });
     });
 
   const runLike = (name: 'run' | 'sweep', description: string): Command => {
@@ -125,7 +130,7 @@ export function buildProgram(io: Io, flags: { noColor?: boolean } = {}): { progr
       .option('--json', 'machine-readable JSON on stdout (progress stays on stderr)');
     if (name === 'sweep') c.option('-g, --grid <key=v1,v2>', 'add a sweep axis over a dotted field; repeatable', collect, []);
     return c.action(async (target: string, o: Record<string, unknown>, cmd: Command) => {
-      result.code = await runCommand(ctxOf(cmd), target, runOpts(o), name);
+      result.code = await (await commands.run()).runCommand(ctxOf(cmd), target, runOpts(o), name);
     });
   };
   runLike('run', 'run a catalogue entry (all its variants) or a spec file (.json, .yaml; its sweep grid too)').addHelpText(
@@ -156,7 +161,7 @@ Examples:
     .option('--json', 'machine-readable JSON on stdout')
     .addHelpText('after', '\nExamples:\n  gradlab doctor runs/init-tanh/01-N-0-0.01/run.jsonl\n  gradlab doctor my-spec.json --fail-on warning\n  gradlab doctor torch-run.jsonl --json')
     .action(async (target: string, o: Record<string, unknown>, cmd: Command) => {
-      result.code = await doctorCommand(ctxOf(cmd), target, { ...runOpts(o), report: false });
+      result.code = await (await commands.doctor()).doctorCommand(ctxOf(cmd), target, { ...runOpts(o), report: false });
     });
 
   common(program.command('report <records...>'))
@@ -166,7 +171,7 @@ Examples:
     .option('--json', 'machine-readable JSON on stdout')
     .addHelpText('after', '\nExamples:\n  gradlab report runs/init-tanh\n  gradlab report a/run.jsonl b/run.jsonl --html both.html --lang fr')
     .action(async (records: string[], o: Record<string, unknown>, cmd: Command) => {
-      result.code = await reportCommand(ctxOf(cmd), records, { html: o.html as string | undefined, title: o.title as string | undefined, json: (o.json as boolean) ?? false });
+      result.code = await (await commands.report()).reportCommand(ctxOf(cmd), records, { html: o.html as string | undefined, title: o.title as string | undefined, json: (o.json as boolean) ?? false });
     });
 
   common(program.command('compare <a> <b>'))
@@ -176,7 +181,7 @@ Examples:
     .option('--json', 'machine-readable JSON on stdout')
     .addHelpText('after', '\nExample:\n  gradlab compare runs/init-tanh/01-*/run.jsonl runs/init-tanh/03-Xavier/run.jsonl')
     .action(async (a: string, b: string, o: Record<string, unknown>, cmd: Command) => {
-      result.code = await compareCommand(ctxOf(cmd), a, b, { html: o.html as string | undefined, report: (o.report as boolean) ?? true, json: (o.json as boolean) ?? false });
+      result.code = await (await commands.compare()).compareCommand(ctxOf(cmd), a, b, { html: o.html as string | undefined, report: (o.report as boolean) ?? true, json: (o.json as boolean) ?? false });
     });
 
   return { program, result };

@@ -2,6 +2,8 @@
  * `gradlab compare <run> <run>`: the two runs side by side — per-layer output std and gradient
  * norm at the last recorded step, final loss and accuracy, findings — and a comparison report.
  */
+// The engine set up before any kernel compiles (engine.ts), for this command and what it loads.
+import '../engine.js';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../../diagnostics/record/types.js';
 import { writeReport } from '../../report/node/write-report.js';

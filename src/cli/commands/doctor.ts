@@ -3,6 +3,8 @@
  * (from gradlab or any other producer of the format, e.g. gradlab_torch) is read and its findings
  * printed — and when it holds none, the detectors run on its step lines.
  */
+// The engine set up before any kernel compiles (engine.ts), for this command and what it loads.
+import '../engine.js';
 import { resolve } from 'node:path';
 import type { Finding, Severity } from '../../diagnostics/detectors/types.js';
 import { runDetectors } from '../../diagnostics/detectors/index.js';

@@ -1,4 +1,6 @@
 /** `gradlab list`: the catalogue, one line per entry. */
+// The engine set up before any kernel compiles (engine.ts), for this command and what it loads.
+import '../engine.js';
 import { CATALOGUE } from '../../lab/catalogue/index.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';

@@ -1,4 +1,6 @@
 /** `gradlab report <run.jsonl|dir …> [--html file]`: one self-contained HTML page of the runs. */
+// The engine set up before any kernel compiles (engine.ts), for this command and what it loads.
+import '../engine.js';
 import { dirname, join, resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { writeReport } from '../../report/node/write-report.js';

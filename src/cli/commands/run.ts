@@ -3,6 +3,8 @@
  * spec, or a spec's grid; print each run's per-layer figure and findings, the entry's verdict and
  * the paper's numbers beside ours; write one report of all the runs.
  */
+// The engine set up before any kernel compiles (engine.ts), for this command and what it loads.
+import '../engine.js';
 import { join, resolve } from 'node:path';
 import type { Severity } from '../../diagnostics/detectors/types.js';
 import type { PaperTable } from '../../lab/catalogue/index.js';
@@ -50,7 +52,9 @@ function gridAxes(grid: readonly string[]): Record<string, unknown[]> {
 }
 
 export function paperTable(t: PaperTable, ctx: Ctx): string {
-  const rows = t.rows.map((r) => [r.label, ...t.columns.map((_, j) => `${fmtNum(r.ours[j])} ${ctx.c.dim(`(${fmtNum(r.paper[j])})`)}`)]);
+  const cell = (ours: number | null | undefined, paper: number | null | undefined): string =>
+    (ours ?? null) === null && (paper ?? null) === null ? '' : `${fmtNum(ours)} ${ctx.c.dim(`(${fmtNum(paper)})`)}`;
+  const rows = t.rows.map((r) => [r.label, ...t.columns.map((_, j) => cell(r.ours[j], r.paper[j]))]);
   return table(['', ...t.columns], rows, ctx.c);
 }
 
@@ -98,6 +102,7 @@ export async function runCommand(ctx: Ctx, arg: string, o: RunOptions, mode: 'ru
     task.end(true, paper.title);
     ctx.say('');
     ctx.say(ctx.c.bold(paper.title));
+    ctx.say(ctx.c.dim(ctx.lang === 'fr' ? '  nos valeurs (celles de l’article)' : '  ours (the paper’s)'));
     ctx.say(paperTable(paper, ctx));
     if (paper.note) ctx.say(ctx.c.dim(paper.note[ctx.lang]));
   }

@@ -9,6 +9,8 @@
  *    model with `applyRemedy`, the model diagnosed again: the finding is gone.
  * 3. One HTML report of it all, and where it is.
  */
+// The engine set up before any kernel compiles (engine.ts), for this command and what it loads.
+import '../engine.js';
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Finding } from '../../diagnostics/detectors/types.js';
