@@ -56,8 +56,14 @@ export function figureLayers(rec: StepRecord): LayerRecord[] {
   return acts.length > 0 ? acts : sorted;
 }
 
+const HEAD = {
+  en: { layer: 'layer', mean: 'mean', std: 'std', dead: 'dead', saturated: 'saturated', grad: 'grad norm', hist: 'histogram of outputs' },
+  fr: { layer: 'couche', mean: 'moyenne', std: 'écart type', dead: 'mortes', saturated: 'saturées', grad: 'norme du gradient', hist: 'histogramme des sorties' },
+} as const;
+
 /** Per-layer statistics of one record with a text histogram of each layer's output. */
-export function layerTable(rec: StepRecord, c: Colors): string {
+export function layerTable(rec: StepRecord, c: Colors, lang: 'en' | 'fr' = 'en'): string {
+  const H = HEAD[lang];
   const rows = figureLayers(rec).map((l) => {
     const o = l.output;
     const h = o?.histogram;
@@ -72,6 +78,6 @@ export function layerTable(rec: StepRecord, c: Colors): string {
       h ? `${c.cyan(sparkline(h.counts))} ${range}` : '—',
     ];
   });
-  const shareHead = rec.layers.some((l) => l.dead !== undefined) && !rec.layers.some((l) => l.saturation !== undefined) ? 'dead' : 'saturated';
-  return table(['layer', 'mean', 'std', shareHead, 'grad norm', 'histogram of outputs'], rows, c, ['left', 'right', 'right', 'right', 'right', 'left']);
+  const shareHead = rec.layers.some((l) => l.dead !== undefined) && !rec.layers.some((l) => l.saturation !== undefined) ? H.dead : H.saturated;
+  return table([H.layer, H.mean, H.std, shareHead, H.grad, H.hist], rows, c, ['left', 'right', 'right', 'right', 'right', 'left']);
 }

@@ -93,7 +93,7 @@ export async function executePlan(
       onProgress: (q) => task.update(q.step, q.total, q.loss),
     });
     const o: Outcome = { label: r.label, result, seconds: task.elapsed() };
-    task.end(result.status === 'completed', runSummary(result));
+    task.end(result.status === 'completed', runSummary(result, ctx.lang));
     outcomes.push(o);
     opts.onDone?.(o, i);
   }
@@ -121,14 +121,17 @@ export function finalAccuracy(r: DirRunResult): number | null {
   return null;
 }
 
-export function runSummary(r: DirRunResult): string {
-  if (r.status === 'failed') return `failed after ${r.steps} steps: ${r.error ?? 'unknown error'}`;
+export function runSummary(r: DirRunResult, lang: 'en' | 'fr' = 'en'): string {
+  const fr = lang === 'fr';
+  const s = (n: number): string => (n === 1 ? '' : 's');
+  if (r.status === 'failed') return `${fr ? `échec après ${r.steps} pas` : `failed after ${r.steps} step${s(r.steps)}`}: ${r.error ?? '?'}`;
   const last = r.metrics.at(-1);
   const acc = finalAccuracy(r);
-  const parts = [`${r.steps} step${r.steps === 1 ? '' : 's'}`, `loss ${fmtNum(last?.loss)}`];
-  if (acc !== null) parts.push(`accuracy ${fmtPct(acc)}`);
-  parts.push(r.findings.length === 0 ? 'no finding' : `${r.findings.length} finding${r.findings.length > 1 ? 's' : ''}`);
-  if (r.status === 'stopped') parts.push('stopped');
+  const parts = [fr ? `${r.steps} pas` : `${r.steps} step${s(r.steps)}`, `${fr ? 'perte' : 'loss'} ${fmtNum(last?.loss)}`];
+  if (acc !== null) parts.push(`${fr ? 'exactitude' : 'accuracy'} ${fmtPct(acc)}`);
+  const n = r.findings.length;
+  parts.push(fr ? (n === 0 ? 'aucun diagnostic' : `${n} diagnostic${s(n)}`) : n === 0 ? 'no finding' : `${n} finding${s(n)}`);
+  if (r.status === 'stopped') parts.push(fr ? 'arrêtée' : 'stopped');
   return parts.join(', ');
 }
 

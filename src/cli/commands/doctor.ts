@@ -46,7 +46,7 @@ export async function doctorCommand(ctx: Ctx, arg: string, o: RunOptions & { fai
     );
     if (last) {
       ctx.say(ctx.c.dim(`  at step ${last.step}:`));
-      ctx.say(layerTable(last, ctx.c));
+      ctx.say(layerTable(last, ctx.c, ctx.lang));
     }
     if (r.derived) ctx.say(ctx.c.dim(ctx.lang === 'fr' ? '  (aucun diagnostic dans l’enregistrement : les détecteurs ont été appliqués à ses pas)' : '  (the record held no finding: the detectors ran on its step lines)'));
     printFindings(ctx, r.findings);

@@ -137,7 +137,7 @@ function printOutcome(ctx: Ctx, oc: Outcome, full: boolean, many: boolean): void
   if (r.status === 'failed') ctx.say(`  ${ctx.c.red('run failed')}: ${r.error ?? ''}`);
   if (first) {
     ctx.say(ctx.c.dim(`  at step ${first.step}:`));
-    ctx.say(layerTable(first, ctx.c));
+    ctx.say(layerTable(first, ctx.c, ctx.lang));
   }
   if (full || !many) printFindings(ctx, r.findings);
   else printFindingLines(ctx, r.findings);

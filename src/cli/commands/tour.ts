@@ -120,7 +120,7 @@ export async function tourCommand(ctx: Ctx, o: { out: string; dataDir?: string; 
     onDone: (oc) => {
       ctx.say(c.bold(`── ${oc.label}`));
       const first = oc.result.records[0];
-      if (first) ctx.say(layerTable(first, c));
+      if (first) ctx.say(layerTable(first, c, ctx.lang));
       printFindingLines(ctx, oc.result.findings);
       ctx.say('');
     },
@@ -153,7 +153,7 @@ export async function tourCommand(ctx: Ctx, o: { out: string; dataDir?: string; 
     });
     task.end(true, d.findings.length === 0 ? (ctx.lang === 'fr' ? 'aucun diagnostic' : 'no finding') : d.findings.map((f: Finding) => f.id).join(', '));
     const first = d.records[0];
-    if (first) ctx.say(layerTable(first, c));
+    if (first) ctx.say(layerTable(first, c, ctx.lang));
     const still = d.findings.some((f) => f.id === finding.id);
     ctx.say(`     ${still ? c.red(t.still(finding.id)) : c.green(t.gone(finding.id))}`);
     if (d.findings.length > 0) printFindingLines(ctx, d.findings, '     ');
