@@ -217,9 +217,10 @@ describe.runIf(hasChromium)('web lab', () => {
     const [run] = await runs(page);
     expect(run!.layers).toEqual(probe.records[0]!.layers.map((l) => l.name));
     expect(await page.locator('.panel h2').first().textContent()).toContain('gradlab-web-record');
-    for (const f of findings) expect(await page.locator(`.finding[data-id="${f.id}"]`).count()).toBe(1);
-    const label = await page.locator('.panel .chart.multiples').first().getAttribute('aria-label');
-    expect(label).toMatch(/of 6 layers at step 3/);
+    // the panel draws at the next frame
+    await expect.poll(() => page.locator('.finding').count()).toBe(findings.length);
+    for (const f of findings) expect(await page.locator(`.finding[data-id="${f.id}"]`).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.panel .chart.multiples').first().getAttribute('aria-label')).toMatch(/of 6 layers at step 3/);
     expect(errors).toEqual([]);
     rmSync(file, { force: true });
     await page.close();

@@ -316,7 +316,7 @@ function build(): void {
     }
     group.append(h('option', { value: p.key }, `${p.entry.id}: ${p.label}`));
   }
-  const fileInput = h('input', { type: 'file', id: 'open-record', accept: '.jsonl,.json,.txt,application/jsonl', class: 'visually-hidden' });
+  const fileInput = h('input', { type: 'file', id: 'open-record', accept: '.jsonl,.json,.txt,application/jsonl', class: 'visually-hidden', tabindex: -1 });
   fileInput.addEventListener('change', () => {
     const f = fileInput.files?.[0];
     if (f) void openRecord(f);
@@ -362,7 +362,7 @@ function build(): void {
       h(
         'section',
         { class: 'controls', 'aria-labelledby': 'controls-h' },
-        h('h2', { id: 'controls-h', class: 'visually-hidden' }, t('groupModel')),
+        h('h2', { id: 'controls-h', class: 'visually-hidden' }, t('controls')),
         h('div', { class: 'field' }, h('label', { for: 'preset' }, t('preset')), presetSel),
         h('details', { id: 'preset-about' }, h('summary', {}, t('presetAbout')), h('p', {})),
         h(
@@ -378,14 +378,14 @@ function build(): void {
         h(
           'div',
           { class: 'buttons files' },
-          h('label', { for: 'open-record', class: 'button', tabindex: 0, onkeydown: (e) => { const k = (e as KeyboardEvent).key; if (k === 'Enter' || k === ' ') { e.preventDefault(); fileInput.click(); } } }, t('open')),
+          h('label', { for: 'open-record', class: 'button', role: 'button', tabindex: 0, onkeydown: (e) => { const k = (e as KeyboardEvent).key; if (k === 'Enter' || k === ' ') { e.preventDefault(); fileInput.click(); } } }, t('open')),
           fileInput,
           h('button', { type: 'button', id: 'download-record', onclick: () => downloadRecords(shownRuns()) }, t('downloadRecord')),
           h('button', { type: 'button', id: 'download-report', onclick: () => void downloadReport(shownRuns(), state.lang, (m) => setNotice(m)) }, t('downloadReport')),
         ),
         noticeEl,
       ),
-      h('section', { id: 'views', class: 'views', tabindex: -1, 'aria-label': t('viewsOf') }, panelsEl),
+      h('section', { id: 'views', class: 'views', tabindex: -1, 'aria-label': t('views') }, panelsEl),
     ),
     h('footer', {}, h('p', {}, t('footer'))),
   );
@@ -419,6 +419,11 @@ function switchLang(l: Lang): void {
 let lastDraw = 0;
 function frame(now: number): void {
   if (now - lastDraw >= 100) {
+    const shown = shownRuns();
+    const rec = document.getElementById('download-record') as HTMLButtonElement | null;
+    const rep = document.getElementById('download-report') as HTMLButtonElement | null;
+    if (rec) rec.disabled = !shown.some((r) => r.lines !== null);
+    if (rep) rep.disabled = !shown.some((r) => r.header !== null && r.status !== 'training' && r.status !== 'starting');
     for (const p of panels)
       if (p.needsDraw) {
         p.draw();

@@ -34,6 +34,8 @@ export class Panel {
   private stepIndex = 0;
   private findingsKey = '';
   private readonly status: HTMLElement;
+  private readonly announce: HTMLElement;
+  private announced = '';
   private readonly findingsBox: HTMLElement;
   private readonly slider: HTMLInputElement;
   private readonly sliderOut: HTMLOutputElement;
@@ -48,7 +50,9 @@ export class Panel {
   ) {
     const hid = uid('panel-h');
     const sid = uid('step');
-    this.status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+    // the progress line changes ten times a second: only changes of state are announced
+    this.status = h('p', { class: 'status' });
+    this.announce = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     this.findingsBox = h('div', { class: 'findings' });
     this.slider = h('input', { type: 'range', id: sid, min: 0, max: 0, value: 0, step: 1, oninput: () => this.onSlide() });
     this.sliderOut = h('output', { for: sid });
@@ -74,6 +78,7 @@ export class Panel {
       { class: 'panel', 'aria-labelledby': hid, 'data-run': run.key },
       h('h2', { id: hid }, title),
       this.status,
+      this.announce,
       h('section', { class: 'view', 'aria-labelledby': `${hid}-f` }, h('h3', { id: `${hid}-f` }, t('findings')), this.findingsBox),
       h(
         'div',
@@ -211,6 +216,10 @@ export class Panel {
     if (this.drawn === r.version) return;
     this.drawn = r.version;
     this.status.textContent = this.statusText();
+    if (r.status !== this.announced && r.status !== 'training') {
+      this.announced = r.status;
+      this.announce.textContent = `${this.title}: ${this.status.textContent}`;
+    }
     this.drawFindings(r.findings);
     const record = recordOf(r);
     if (record === null) {

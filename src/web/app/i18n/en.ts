@@ -3,6 +3,8 @@ export const en = {
   appTitle: 'gradlab — the gradient lab',
   tagline: 'Change depth, activation, initialization, normalization, residuals, clipping and optimizer, and watch every layer’s activations and gradients while the network trains.',
   skip: 'Skip to the views',
+  controls: 'Controls',
+  views: 'Views',
   language: 'Language',
   langEn: 'English',
   langFr: 'French',

@@ -5,6 +5,8 @@ export const fr: Dict = {
   appTitle: 'gradlab — le labo des gradients',
   tagline: 'Changez la profondeur, l’activation, l’initialisation, la normalisation, les connexions résiduelles, l’écrêtage et l’optimiseur, et regardez les activations et les gradients de chaque couche pendant l’entraînement.',
   skip: 'Aller aux graphiques',
+  controls: 'Réglages',
+  views: 'Graphiques',
   language: 'Langue',
   langEn: 'anglais',
   langFr: 'français',
