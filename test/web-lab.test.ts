@@ -5,13 +5,14 @@
  *
  * - the init-tanh preset with N(0, 0.01²): histograms with data, a collapse/vanishing finding;
  *   its remedy changes the controls, restarts the training, and the finding is gone;
- * - a URL carrying a state sets every control, and two loads give the same first-step loss;
+ * - a URL carrying a state sets every control, and two loads give the same first-step loss; the
+ *   run downloads as its run record and as the HTML report;
  * - a run record written by the library (Probe + RunRecordWriter) opens into the same views;
  * - changing a control while a run trains is handled at once (the worker trains, not the page);
  * - in French no string of the English dictionary is left; axe-core finds no serious violation;
  * - screenshots at 1280×800 and 390×844 under test-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Probe, manualSeed, optim, F, randn, randint, type Tensor } from '../src/index.js';
 import { RunRecordWriter } from '../src/diagnostics/record/writer.js';
+import { readRunRecord } from '../src/diagnostics/record/reader.js';
 import { mlp } from '../src/nn/mlp.js';
 import { serveLab, type LabServer } from '../src/web/node/serve.js';
 import { en } from '../src/web/app/i18n/en.js';
@@ -161,6 +163,18 @@ describe.runIf(hasChromium)('web lab', () => {
       const [run] = await waitDone(page);
       expect(run!.status, run!.error ?? '').toBe('completed');
       first.push(run!.firstLoss!);
+      if (load === 0) {
+        // downloads: the run record the runner wrote, and the HTML report the CLI would write
+        const [rec] = await Promise.all([page.waitForEvent('download'), page.click('#download-record')]);
+        const record = readRunRecord(readFileSync((await rec.path())!, 'utf8'));
+        expect(record.steps.length).toBe(run!.steps);
+        expect(record.end?.status).toBe('completed');
+        expect((record.header.spec as { seed: number }).seed).toBe(7);
+        const [rep] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+        const html = readFileSync((await rep.path())!, 'utf8');
+        expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+        expect(html).toContain('id="gradlab-data"');
+      }
       expect(errors).toEqual([]);
       await page.close();
     }
