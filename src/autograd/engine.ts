@@ -5,7 +5,8 @@ import { add } from '../ops/binary.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { Node } from './node.js';
 import { tape } from './observe.js';
-import { bornIn, giveStorage, newStorageEpoch } from '../tensor/storage-pool.js';
+import { bornIn, giveStorage, newStorageEpoch, ownStorage, takeStorage } from '../tensor/storage-pool.js';
+import { keepStorage } from '../tensor/storage-scope.js';
 import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export interface BackwardOptions {
@@ -74,7 +75,9 @@ function seedGrad(t: Tensor, g: Tensor | null | undefined, op: string): Tensor {
         `grad can be implicitly created only for scalar outputs, got shape ${fmtShape(t.shape)}; ` +
           `pass a gradient of the same shape, e.g. t.backward(onesLike(t))`,
       );
-    return new Tensor(Float32Array.of(1), t.shape);
+    const one = takeStorage(1, false);
+    one[0] = 1;
+    return new Tensor(one, t.shape);
   }
   if (!shapesEqual(g.shape, t.shape))
     throw new ValueError(op, `gradient has shape ${fmtShape(g.shape)} but the output has shape ${fmtShape(t.shape)}`);
@@ -94,17 +97,30 @@ function run(
   // How often each gradient storage was handed to a tensor in this pass (seeds and hook results
   // count as foreign). A leaf may take a gradient's storage as its .grad, instead of a copy, only
   // when that storage was handed out exactly once: then nothing else can see it.
-  const handed = new Map<ArrayBufferLike, number>();
-  const note = (g: Tensor, k: number): void => void handed.set(g.data.buffer, (handed.get(g.data.buffer) ?? 0) + k);
+  // Storage is identified by its array when the allocator made it (blocks of the wasm memory
+  // share one buffer), else by its buffer (so that views count with what they view). A view into
+  // the wasm memory that the allocator did not make cannot be traced to its block: then nothing
+  // of this pass is recycled.
+  const handed = new Map<object, number>();
+  let untraceable = false;
+  const key = (a: Float32Array): object => {
+    if (ownStorage(a)) return a;
+    if (!(a.buffer instanceof ArrayBuffer)) untraceable = true;
+    return a.buffer;
+  };
+  const note = (g: Tensor, k: number): void => {
+    const id = key(g.data);
+    handed.set(id, (handed.get(id) ?? 0) + k);
+  };
   // Storage of a gradient seen by nothing but this pass (born in it from the storage pool, handed
   // out once): once it has been used it goes back to the pool for the next op's output. Not when
   // recording the pass (createGraph), nor in grad() (it returns gradients), nor after a hook.
   const epoch = newStorageEpoch();
   const ownsAlone = (g: Tensor): boolean =>
-    !createGraph && capture === null && handed.get(g.data.buffer) === 1 && bornIn(g.data, epoch);
+    !createGraph && capture === null && !untraceable && handed.get(key(g.data)) === 1 && bornIn(g.data, epoch);
   const recycle = (g: Tensor): void => {
     if (!ownsAlone(g)) return;
-    handed.delete(g.data.buffer);
+    handed.delete(key(g.data));
     giveStorage(g.data);
   };
   const accumulate = (t: Tensor, g: Tensor): void => {
@@ -127,9 +143,9 @@ function run(
     !createGraph &&
     t.gradFn === null &&
     !mayKeep(t) &&
-    handed.get(g.data.buffer) === 1 &&
-    g.data.byteOffset === 0 &&
-    g.data.byteLength === g.data.buffer.byteLength;
+    !untraceable &&
+    handed.get(key(g.data)) === 1 &&
+    (ownStorage(g.data) || (g.data.byteOffset === 0 && g.data.byteLength === g.data.buffer.byteLength));
   const body = (): void => {
     for (const t of order) {
       let g = grads.get(t);
@@ -146,7 +162,8 @@ function run(
       if (capture) {
         if (capture.has(t)) capture.set(t, g);
       } else if (t.gradFn === null || t._retainsGrad) {
-        storeGrad(t, g, createGraph, owned(t, g));
+        // a gradient added into an existing .grad is dead afterwards (nothing else saw it)
+        if (storeGrad(t, g, createGraph, owned(t, g)) === 'added' && t.gradFn === null && !mayKeep(t)) recycle(g);
       }
       const node = t.gradFn as Node | null;
       if (node === null) continue;
@@ -172,7 +189,7 @@ function run(
       // a dead g goes back to the pool, unless the rule passed it on (or a view of it), which
       // raised its count above one; a rule that wrote its result over a consumable g passed the
       // storage on to that result, which now holds it alone
-      if (consumable && inGrads.some((r) => r?.data.buffer === g.data.buffer)) handed.set(g.data.buffer, 1);
+      if (consumable && inGrads.some((r) => r !== null && r !== undefined && key(r.data) === key(g.data))) handed.set(key(g.data), 1);
       else if (dead) recycle(g);
       if (!retainGraph) node.free();
     }
@@ -190,19 +207,28 @@ function run(
  * Put `g` into `t.grad`: added in place to an existing gradient, else a copy — or `g` itself when
  * the pass owns its storage (`adopt`), which saves an allocation and a copy per parameter per step.
  */
-function storeGrad(t: Tensor, g: Tensor, createGraph: boolean, adopt: boolean): void {
+function storeGrad(t: Tensor, g: Tensor, createGraph: boolean, adopt: boolean): 'added' | 'stored' {
   if (createGraph) {
     t.grad = t.grad ? add(t.grad, g) : g;
-    return;
+    keepStorage(t.grad);
+    return 'stored';
   }
   if (t.grad && shapesEqual(t.grad.shape, g.shape) && t.grad.gradFn === null) {
     const a = t.grad.data;
     const b = g.data;
     for (let i = 0; i < a.length; i++) a[i] += b[i]!;
     t.grad._version++;
-  } else {
-    t.grad = adopt && g.gradFn === null && !g.requiresGrad ? new Tensor(g.data, g.shape) : new Tensor(g.data.slice(), g.shape);
+    return 'added';
   }
+  if (adopt && g.gradFn === null && !g.requiresGrad) t.grad = new Tensor(g.data, g.shape);
+  else {
+    const copy = takeStorage(g.data.length, false);
+    copy.set(g.data);
+    t.grad = new Tensor(copy, g.shape);
+  }
+  // .grad outlives a storage scope (storage-scope.ts)
+  keepStorage(t.grad);
+  return 'stored';
 }
 
 /**

@@ -88,6 +88,11 @@ export function setScopeSink(s: ScopeSink | null): ScopeSink | null {
   return old;
 }
 
+/** Whether this allocator handed `a` out (a whole storage, wherever it lies). */
+export function ownStorage(a: Float32Array): boolean {
+  return ours.has(a);
+}
+
 /** Start a new epoch (one per backward pass) and return it. */
 export function newStorageEpoch(): number {
   return ++epoch;
@@ -122,16 +127,30 @@ export function takeStorage(n: number, zero = true): Float32Array {
   return a;
 }
 
+/** One float of storage holding `v` (a scalar result: a loss, a norm). */
+export function takeScalar(v: number): Float32Array {
+  const a = takeStorage(1, false);
+  a[0] = v;
+  return a;
+}
+
+/** Storage holding a copy of `src` (float64 accumulators rounded to float32). */
+export function takeCopy(src: ArrayLike<number>): Float32Array {
+  const a = takeStorage(src.length, false);
+  for (let i = 0; i < src.length; i++) a[i] = src[i]!;
+  return a;
+}
+
 /**
  * Give back storage nothing references any more (the caller guarantees it: the engine does so only
  * for gradients it owns, a scope for storage it saw born and not escape). Arrays this allocator did
  * not hand out are kept only when they are whole, unshared and of a pooled size; anything beyond
  * the pool's limit is left to the garbage collector.
  */
-export function giveStorage(a: Float32Array): void {
+export function giveStorage(a: Float32Array, fromScope = false): void {
   if (!enabled || inPool.has(a) || pooledBytes + a.byteLength > LIMIT_BYTES) return;
   // small arrays are taken from the pool only inside a scope: outside one they would pile up
-  if (a.length < MIN_FLOATS && sink === null) return;
+  if (a.length < MIN_FLOATS && sink === null && !fromScope) return;
   if (!ours.has(a)) {
     if (a.length < MIN_FLOATS || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
     if (!(a.buffer instanceof ArrayBuffer)) return;

@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, fmtShape } from './errors.js';
 import { numel, type Shape } from './shape.js';
+import { keepStorage, registerTensor } from './storage-scope.js';
 import { formatTensor } from './format.js';
 
 /**
@@ -53,6 +54,8 @@ export class Tensor {
   _vc: VersionCounter;
   /** Optional name (parameters get theirs from the module tree). */
   name: string | undefined;
+  /** @internal set when a storage scope gave this tensor's storage back (storage-scope.ts) */
+  _released = false;
 
   /**
    * `versionOf`: the tensor whose storage `data` is (a view shares its version counter, so an
@@ -68,6 +71,8 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.requiresGrad = requiresGrad;
     this._vc = versionOf?._vc ?? new VersionCounter();
+    // inside a storage scope, the scope learns which tensors live on the storage it hands out
+    registerTensor(this, data);
   }
 
   /**
@@ -75,6 +80,7 @@ export class Tensor {
    * as an in-place change (bumps the version counter).
    */
   get data(): Float32Array {
+    if (this._released) throw releasedError(this.shape);
     return this._data;
   }
 
@@ -86,7 +92,15 @@ export class Tensor {
           `${d instanceof Float32Array ? `one of ${d.length}` : Object.prototype.toString.call(d)}; use reshape() for another shape`,
       );
     this._data = d;
+    this._released = false;
+    // an array taken in a storage scope now belongs to a tensor that may outlive it
+    keepStorage(d);
     this._vc.v++;
+  }
+
+  /** @internal storage-scope.ts: `a` went back to the pool; mark this tensor released if it lives on it. */
+  _releaseFrom(a: Float32Array): void {
+    if (this._data === a) this._released = true;
   }
 
   /** @internal the version of the storage: bumped by in-place ops (PyTorch: `_version`) */
@@ -166,6 +180,14 @@ function toNested(data: Float32Array, shape: Shape): NestedArray {
     return out;
   };
   return rec(0, 0);
+}
+
+function releasedError(shape: readonly number[]): ValueError {
+  return new ValueError(
+    'Tensor',
+    `this tensor of shape ${fmtShape(shape)} was made inside storageScope() and its storage went back to the pool when ` +
+      `the scope ended; return it from the scope function or call keepStorage(t) inside the scope to use it afterwards`,
+  );
 }
 
 export type TensorLike = Tensor | number;
