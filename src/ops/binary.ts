@@ -1,3 +1,4 @@
+import { takeStorage } from '../tensor/storage-pool.js';
 import { broadcastShapes, numel } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { binaryKernel, type BinaryCode } from '../kernels/elementwise.js';
@@ -7,7 +8,7 @@ import { asTensor, checkTensor, unbroadcast } from './util.js';
 function forward(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
   checkTensor(a, code), checkTensor(b, code, 'other');
   const shape = broadcastShapes(a.shape, b.shape, code);
-  const out = new Tensor(new Float32Array(numel(shape)), shape);
+  const out = new Tensor(takeStorage(numel(shape)), shape);
   binaryKernel(code, a.data, a.shape, b.data, b.shape, out.data, shape);
   return out;
 }

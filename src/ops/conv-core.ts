@@ -203,7 +203,7 @@ export function convInputGradData(dy: Float32Array, w: Float32Array, g: ConvGeo)
  */
 export function convWeightGradData(dy: Float32Array, x: Float32Array, g: ConvGeo, db: Float32Array | null = null): Float32Array {
   const be = backend();
-  const dw = new Float32Array((g.O * g.C * g.kH * g.kW) / g.groups);
+  const dw = takeStorage((g.O * g.C * g.kH * g.kW) / g.groups);
   if (be.conv2dWeightGrad && fusable(g) && dw.length > 0) {
     be.conv2dWeightGrad(dy, x, batchGeo(g), dw, db);
     return dw;
@@ -231,7 +231,7 @@ export function convOp(x: Tensor, w: Tensor, b: Tensor | null, geo: ConvGeo): Te
   return record(out, 'conv2d', inputs, (g) => {
     const wantB = b !== null && b.requiresGrad;
     // the bias gradient comes with the weight one (dy is read once)
-    const db = wantB && w.requiresGrad ? new Float32Array(geo.O) : null;
+    const db = wantB && w.requiresGrad ? takeStorage(geo.O) : null;
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     const be = backend();
@@ -239,7 +239,7 @@ export function convOp(x: Tensor, w: Tensor, b: Tensor | null, geo: ConvGeo): Te
     if (x.requiresGrad && w.requiresGrad && be.conv2dBackward && fusable(geo) && nx > 0) {
       // both from one backend call (one copy of dy, one pass of the work queue)
       const dx = takeStorage(nx, false); // written whole by the fused kernel
-      const dw = new Float32Array((geo.O * geo.C * geo.kH * geo.kW) / geo.groups);
+      const dw = takeStorage((geo.O * geo.C * geo.kH * geo.kW) / geo.groups);
       be.conv2dBackward(g.data, x.data, w.data, batchGeo(geo), dx, dw, db);
       gx = convInputGrad(g, w, geo, dx);
       gw = convWeightGrad(g, x, geo, null, dw);

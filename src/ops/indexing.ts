@@ -3,6 +3,7 @@
  * split/chunk, tril/triu and maskedFill. Every op returns new contiguous storage and is
  * differentiable to any order (a strided copy and its scatter-add backward are each other's rule).
  */
+import { takeStorage } from '../tensor/storage-pool.js';
 import { ShapeError, ValueError, fmtShape } from '../tensor/errors.js';
 import { normDim, numel, stridesOf } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
@@ -18,7 +19,7 @@ export { scatterAddStrided };
 /** A strided view of x copied into a new tensor of `shape` (differentiable). */
 export function stridedCopy(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, name: string): Tensor {
   checkTensor(x, name ?? 'stridedCopy'), checkShapeArg(shape, 'stridedCopy'), checkShapeArg(strides, 'stridedCopy', 'strides');
-  const out = new Tensor(new Float32Array(numel(shape)), shape);
+  const out = new Tensor(takeStorage(numel(shape)), shape);
   gatherStrided(x.data, out.data, shape, strides, offset);
   return record(out, name, [x], (g) => [stridedAdd(g, x.shape, strides, offset, name)], []);
 }
@@ -180,7 +181,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   for (let k = 0; k < d; k++) outer *= shape[k]!;
   let inner = 1;
   for (let k = d + 1; k < shape.length; k++) inner *= shape[k]!;
-  const out = new Tensor(new Float32Array(numel(shape)), shape);
+  const out = new Tensor(takeStorage(numel(shape)), shape);
   const row = total * inner;
   let off = 0;
   const offsets: number[] = [];

@@ -1,3 +1,4 @@
+import { takeScalar, takeStorage } from '../tensor/storage-pool.js';
 import { ShapeError, ValueError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/node.js';
@@ -123,14 +124,14 @@ function nllGather(x: Tensor, p: NllPlan): Tensor {
       const i = k - n * inner;
       s -= w[k]! * xd[(n * C + c) * inner + i]!;
     }
-    out = new Tensor(Float32Array.of(reduction === 'mean' ? s / p.totalWeight : s), []);
+    out = new Tensor(takeScalar(reduction === 'mean' ? s / p.totalWeight : s), []);
   }
   return record(out, 'nllLoss', [x], (g) => [nllScatter(g, p)]);
 }
 
 function nllScatter(g: Tensor, p: NllPlan): Tensor {
   const { C, inner, cls, w, reduction } = p;
-  const out = new Tensor(new Float32Array(p.N * C * inner), p.inputShape);
+  const out = new Tensor(takeStorage(p.N * C * inner), p.inputShape);
   const od = out.data;
   const gd = g.data;
   const scale = reduction === 'mean' ? 1 / p.totalWeight : 1;

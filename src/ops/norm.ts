@@ -1,3 +1,4 @@
+import { takeCopy, takeStorage } from '../tensor/storage-pool.js';
 import { ShapeError, ValueError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/node.js';
@@ -84,7 +85,7 @@ function core(name: string, x: Tensor, L: Layout, w: Tensor | null, b: Tensor | 
       invstd[c] = 1 / Math.sqrt(varB[c]! + eps);
     }
   }
-  const out = new Tensor(new Float32Array(xd.length), x.shape);
+  const out = new Tensor(takeStorage(xd.length), x.shape);
   const od = out.data;
   const wd = w?.data;
   const bd = b?.data;
@@ -154,7 +155,7 @@ function fusedBackward(
       s1[c] += a1;
       s2[c] += a2;
     }
-  const dx = new Tensor(new Float32Array(xd.length), x.shape);
+  const dx = new Tensor(takeStorage(xd.length), x.shape);
   const dd = dx.data;
   for (let p = 0; p < P; p++)
     for (let c = 0; c < C; c++) {
@@ -172,7 +173,7 @@ function fusedBackward(
         }
       }
     }
-  return [dx, w ? new Tensor(Float32Array.from(dw), w.shape) : null, b ? new Tensor(Float32Array.from(db), b.shape) : null];
+  return [dx, w ? new Tensor(takeCopy(dw), w.shape) : null, b ? new Tensor(takeCopy(db), b.shape) : null];
 }
 
 /** The same gradients as tensor ops on the tape (used when the backward pass is recorded). */

@@ -105,10 +105,13 @@ function maxWithWindows(op: string, x: Tensor, win: PoolWindows, returnIndices: 
   const { planes, H, W, lead } = planesOf(x, op);
   const outShape = [...lead, win.outH, win.outW];
   const n = planes * win.outH * win.outW;
-  const out = new Tensor(new Float32Array(n), outShape);
-  const idx = new Float32Array(n);
+  const out = new Tensor(takeStorage(n), outShape);
+  // the argmax indices as a tensor of their own, so that a storage scope that gave them back makes
+  // the backward throw instead of reading reused memory (storage-scope.ts)
+  const idxT = new Tensor(takeStorage(n), outShape);
+  const idx = idxT.data;
   maxPool2dKernel(x.data, planes, H, W, win, out.data, idx);
-  const y = record(out, op, [x], (g) => [poolScatter(g, idx, planes, H, W, x.shape)]);
+  const y = record(out, op, [x], (g) => [poolScatter(g, idxT.data, planes, H, W, x.shape)]);
   return returnIndices ? [y, new Tensor(idx.slice(), outShape)] : y;
 }
 

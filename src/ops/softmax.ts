@@ -1,3 +1,4 @@
+import { takeStorage } from '../tensor/storage-pool.js';
 import { ValueError } from '../tensor/errors.js';
 import { normDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -53,7 +54,7 @@ export function softmax(x: Tensor, dim?: number): Tensor {
   checkTensor(x, 'softmax');
   const d = resolveDim(x, dim, 'softmax');
   const [outer, n, inner] = splitAt(x.shape, d);
-  const y = new Tensor(new Float32Array(x.data.length), x.shape);
+  const y = new Tensor(takeStorage(x.data.length), x.shape);
   forwardKernel(x.data, y.data, outer, n, inner, false);
   return record(y, 'softmax', [x], (g) => [softmaxBackward(g, y, d)], [y]);
 }
@@ -62,7 +63,7 @@ export function logSoftmax(x: Tensor, dim?: number): Tensor {
   checkTensor(x, 'logSoftmax');
   const d = resolveDim(x, dim, 'logSoftmax');
   const [outer, n, inner] = splitAt(x.shape, d);
-  const y = new Tensor(new Float32Array(x.data.length), x.shape);
+  const y = new Tensor(takeStorage(x.data.length), x.shape);
   forwardKernel(x.data, y.data, outer, n, inner, true);
   return record(y, 'logSoftmax', [x], (g) => [logSoftmaxBackward(g, y, d)], [y]);
 }
@@ -71,7 +72,7 @@ export function logSoftmax(x: Tensor, dim?: number): Tensor {
 export function softmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
   checkTensor(g, 'softmaxBackward', 'gradient'), checkTensor(y, 'softmaxBackward', 'output');
   const [outer, n, inner] = splitAt(y.shape, dim);
-  const out = new Tensor(new Float32Array(y.data.length), y.shape);
+  const out = new Tensor(takeStorage(y.data.length), y.shape);
   const gd = g.data;
   const yd = y.data;
   const od = out.data;
@@ -96,7 +97,7 @@ export function softmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
 export function logSoftmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
   checkTensor(g, 'logSoftmaxBackward', 'gradient'), checkTensor(y, 'logSoftmaxBackward', 'output');
   const [outer, n, inner] = splitAt(y.shape, dim);
-  const out = new Tensor(new Float32Array(y.data.length), y.shape);
+  const out = new Tensor(takeStorage(y.data.length), y.shape);
   const gd = g.data;
   const yd = y.data;
   const od = out.data;

@@ -1,3 +1,4 @@
+import { takeStorage } from './storage-pool.js';
 import { ValueError, fmtShape } from './errors.js';
 import { defaultGenerator, type Generator } from './rng.js';
 import { checkShape, numel } from './shape.js';
@@ -35,7 +36,8 @@ function shapeOf(s: ShapeArg, op: string): number[] {
 function floats(shape: readonly number[], op: string): Float32Array {
   const n = numel(shape);
   try {
-    return new Float32Array(n);
+    // the engine's allocator: counted, and recycled when a storage scope ends (storage-scope.ts)
+    return takeStorage(n);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     throw new ValueError(

@@ -1,3 +1,4 @@
+import { takeScalar } from '../../tensor/storage-pool.js';
 import { NonFiniteError, ValueError } from '../../tensor/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { optionKeys, positionalOptions } from '../../tensor/options.js';
@@ -169,7 +170,7 @@ export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, ...r
   if (grads.length === 0) return new Tensor(new Float32Array(1), []);
   const total = totalNormOf(grads, p, opts.errorIfNonfinite ?? false, 'clipGradNorm_');
   scaleGrads(grads, maxNorm, total);
-  return new Tensor(Float32Array.of(total), []);
+  return new Tensor(takeScalar(total), []);
 }
 
 /**
