@@ -16,6 +16,7 @@ import { loadTf } from './tfjs.js';
 import { TORCH_THREADS, torchImpl, torchRound, type TorchState } from './torch.js';
 import { benchProbe } from './probe.js';
 import { benchEngineRatio } from './engine-ratio.js';
+import { benchBrowser } from './browser.js';
 
 setQuick(process.argv.includes('--quick'));
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -58,6 +59,19 @@ rows.push(...gemmRows(blocks, impls), ...stepsRows(blocks, impls));
 if (want('torch') && torch.note) notes.push(torch.note);
 const torchVersion = torch.version;
 
+let chromium: string | null = null;
+if (want('browser')) {
+  log('headless Chromium (page and Worker) …');
+  try {
+    const b = await benchBrowser(log);
+    rows.push(...b.rows);
+    notes.push(...b.notes);
+    chromium = b.version;
+  } catch (e) {
+    notes.push(`Chromium not measured: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
 if (want('engine')) {
   log('portable engine vs TF.js cpu …');
   rows.push(...(await benchEngineRatio(tf)));
@@ -83,11 +97,11 @@ const md = [
   '',
   `- Machine: ${m.cpu}, ${m.cores} cores; Node ${m.node}; 1-min load average ${loadBefore.toFixed(1)} at start, ${process.getBuiltinModule('node:os').loadavg()[0]!.toFixed(1)} at end (above ~0.5 other processes shared the cores and all figures are pessimistic; compare within a run)`,
   `- gradlab wasm kernels: ${wasmKernelsNote()}`,
-  `- TensorFlow.js: ${tf ? `${tf.version} (${tf.backends.join(', ')})` : 'not available'}; PyTorch: ${torchVersion ?? 'not run'}`,
+  `- TensorFlow.js: ${tf ? `${tf.version} (${tf.backends.join(', ')})` : 'not available'}; PyTorch: ${torchVersion ?? 'not run'}; Chromium: ${chromium ?? 'not run'} (headless, bench/browser.ts: the same steps bundled with esbuild, in a cross-origin-isolated page and in a dedicated Worker, in rounds of their own after the Node rounds)`,
   `- Steadiness of the cores: a fixed arithmetic loop took ${steady(steadyBefore)} per call across 12 blocks at the start, ${steady(steadyAfter)} at the end (one speed would give ×1.0x).`,
   `- Figures: the run goes in ${rounds()} rounds, and every round times one block of repetitions (at least ${QUICK ? '3 calls and 0.1 s' : '5 calls and 0.3 s'}) of every configuration, gradlab, TF.js and PyTorch alike, after a warm-up; each figure is the lowest of its block medians${QUICK ? ' (quick run: few repetitions)' : ''}. This machine's cores change speed for seconds to minutes at a time (the steadiness line), so a configuration timed in one stretch would get the speed of that moment; with a block in every round each one meets the fast and the slow stretches alike (bench/measure.ts). Configurations that take seconds per call run in the first rounds only. The medians over all repetitions are in the table after the steps. GEMM in GFLOP/s (higher is better), steps in ms (lower is better).`,
   '- ×peer columns: speed-up of the fastest gradlab configuration for that line over that peer (> 1: gradlab is faster).',
-  '- A training step is zero-grad, forward, softmax cross-entropy, backward and a plain SGD update. Each gradlab step configuration is measured in a fresh process (bench/step-child.ts), as PyTorch runs in its own; TF.js runs in this one.',
+  '- A training step is zero-grad, forward, softmax cross-entropy, backward and a plain SGD update. gradlab runs it inside `storageScope` with `zeroGrad({ setToNone: false })` (PyTorch 1.13\'s default), so that after warm-up it allocates nothing (docs/library.md, Memory). Each gradlab step configuration is measured in a fresh process (bench/step-child.ts), as PyTorch runs in its own; TF.js runs in this one.',
   '',
   renderMarkdown(rows, 'best'),
   ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
