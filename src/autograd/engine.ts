@@ -7,6 +7,7 @@ import { Node } from './node.js';
 import { tape } from './observe.js';
 import { bornIn, giveStorage, newStorageEpoch, ownStorage, takeStorage } from '../tensor/storage-pool.js';
 import { keepStorage } from '../tensor/storage-scope.js';
+import { backend } from '../kernels/backend.js';
 import { checkOptions, optionKeys } from '../tensor/options.js';
 
 export interface BackwardOptions {
@@ -216,7 +217,9 @@ function storeGrad(t: Tensor, g: Tensor, createGraph: boolean, adopt: boolean): 
   if (t.grad && shapesEqual(t.grad.shape, g.shape) && t.grad.gradFn === null) {
     const a = t.grad.data;
     const b = g.data;
-    for (let i = 0; i < a.length; i++) a[i] += b[i]!;
+    // a + b as the SGD kernel w − (−1)·(1·g + 0·w), each element in float64 rounded once: the same
+    // bits as the loop, and in place when both lie in the wasm memory (storage-scope.ts)
+    if (!(backend().sgdStep?.(a, b, -1, 1, 0) ?? false)) for (let i = 0; i < a.length; i++) a[i] += b[i]!;
     t.grad._version++;
     return 'added';
   }
