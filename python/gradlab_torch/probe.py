@@ -455,8 +455,11 @@ class GradlabProbe:
                 # a finite norm means every element is finite: count only when it is not
                 gnf = 0 if math.isfinite(gnorm) else int((~torch.isfinite(g.detach())).sum())
             update = None
-            if before is not None and i < len(before) and norm > 0:
-                update = norm64(w - before[i]) / norm
+            if before is not None and i < len(before):
+                # ‖Δw‖ / ‖w‖ with w before the step (as gradlab's probe): a parameter that moved
+                # from zero has an infinite ratio, one that did not move 0
+                d, b = norm64(w - before[i]), norm64(before[i])
+                update = d / b if b > 0 else (math.inf if d > 0 else 0.0)
             out.append({
                 "name": name, "layer": owners.get(name, ""), "shape": list(w.shape), "norm": norm,
                 "gradNorm": gnorm, "update": update,

@@ -8,7 +8,7 @@ import '../engine.js';
 import { resolve } from 'node:path';
 import type { Finding, Severity } from '../../diagnostics/detectors/types.js';
 import { runDetectors } from '../../diagnostics/detectors/index.js';
-import { explain } from '../../diagnostics/explain/index.js';
+import { codeFlavour, explain } from '../../diagnostics/explain/index.js';
 import type { RunRecord } from '../../diagnostics/record/types.js';
 import { writeReport } from '../../report/node/write-report.js';
 import type { Ctx } from '../context.js';
@@ -19,10 +19,13 @@ import { loadRecord, resolveTarget } from '../inputs.js';
 import { findingJson } from '../runs.js';
 import { runCommand, type RunOptions } from './run.js';
 
-/** The record's findings, or the detectors' verdict on its steps when it holds none. */
+/**
+ * The record's findings, or the detectors' verdict on its steps when it holds none; remedies are
+ * written in the producer's language (PyTorch code for records made by gradlab_torch).
+ */
 export function recordFindings(record: RunRecord, lang: Ctx['lang']): { findings: Finding[]; derived: boolean } {
   if (record.findings.length > 0 || record.steps.length === 0) return { findings: record.findings, derived: false };
-  return { findings: explain(runDetectors(record.steps), lang), derived: true };
+  return { findings: explain(runDetectors(record.steps), lang, { flavour: codeFlavour(record.header) }), derived: true };
 }
 
 export async function doctorCommand(ctx: Ctx, arg: string, o: RunOptions & { failOn?: Severity }): Promise<number> {
