@@ -103,7 +103,7 @@ export async function benchBrowser(log: (s: string) => void = () => {}): Promise
     const threads = [...new Set([1, CORES])];
     const configs: Config[] = [];
     for (const where of ['inPage', 'inWorker'] as const)
-      for (const t of threads) configs.push({ impl: `Chromium ${where === 'inPage' ? 'page' : 'Worker'}·${t}`, where, threads: t });
+      for (const t of threads) configs.push({ impl: `gradlab ${where === 'inPage' ? 'page' : 'Worker'}·${t}`, where, threads: t });
     const call = (c: Config, fn: string, args: unknown[] = []): Promise<unknown> =>
       c.page!.evaluate(([w, f, a]) => (globalThis as unknown as Record<string, (f: string, a: unknown[]) => Promise<unknown>>)[w as string]!(f as string, a as unknown[]), [c.where, fn, args] as const);
     let cases: string[] = [];
