@@ -22,6 +22,8 @@ import { Probe, manualSeed, optim, F, randn, randint, type Tensor } from '../src
 import { RunRecordWriter } from '../src/diagnostics/record/writer.js';
 import { readRunRecord } from '../src/diagnostics/record/reader.js';
 import { mlp } from '../src/nn/mlp.js';
+import { runSpec } from '../src/lab/runner/index.js';
+import { parseSpec } from '../src/lab/spec/index.js';
 import { serveLab, type LabServer } from '../src/web/node/serve.js';
 import { en } from '../src/web/app/i18n/en.js';
 import { fr } from '../src/web/app/i18n/fr.js';
@@ -235,6 +237,30 @@ describe.runIf(hasChromium)('web lab', () => {
     await expect.poll(() => page.locator('.finding').count()).toBe(findings.length);
     for (const f of findings) expect(await page.locator(`.finding[data-id="${f.id}"]`).count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.panel .chart.multiples').first().getAttribute('aria-label')).toMatch(/of 6 layers at step 3/);
+    expect(errors).toEqual([]);
+    rmSync(file, { force: true });
+    await page.close();
+  });
+
+  it('opens a record of the lab\'s runner and applies its remedy to the record\'s settings', async () => {
+    // what `gradlab run` writes: the runner's lines, its spec in the header
+    const spec = parseSpec({ name: 'cli-run', seed: 2, model: { type: 'mlp', depth: 6, width: 32, activation: 'tanh', init: { normal: 0.01 } }, data: { name: 'moons', n: 200 }, batchSize: 32, steps: 10, eval: null, probe: { every: 2 } });
+    const res = await runSpec(spec);
+    expect(res.findings.map((f) => f.id)).toContain('vanishing-gradients');
+    const file = join(appDir, '..', `cli-run-${process.pid}.jsonl`);
+    writeFileSync(file, res.lines.join(''));
+    const { page, errors } = await open(TANH_PRESET_HASH);
+    await page.setInputFiles('#open-record', file);
+    await expect.poll(() => page.locator('.finding[data-id="vanishing-gradients"] button.apply').count()).toBeGreaterThan(0);
+    await page.locator('.finding[data-id="vanishing-gradients"] button.apply').first().click();
+    // the record's settings with the remedy, trained in the page
+    expect(await page.inputValue('#ctl-init')).toBe('xavierNormal');
+    expect(await page.inputValue('#ctl-depth')).toBe('6');
+    expect(await page.inputValue('#ctl-data')).toBe('moons');
+    const [run] = await waitDone(page);
+    expect(run!.key).toBe('a');
+    expect(run!.status).toBe('completed');
+    expect(run!.findings).not.toContain('vanishing-gradients');
     expect(errors).toEqual([]);
     rmSync(file, { force: true });
     await page.close();
