@@ -194,3 +194,27 @@ describe.each(configs)('what a user holds never changes (%s)', (backend, _label,
     holdAndCheck(true);
   });
 });
+
+describe('scopes and the doctor', () => {
+  it('a probe that records steps (Jacobians included) works inside scopes, with Adam', () => {
+    gl.manualSeed(1);
+    const { nn } = gl;
+    const model = new nn.Sequential(new nn.Linear(16, 64), new nn.Tanh(), new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 4));
+    const opt = new gl.optim.Adam(model.parameters(), { lr: 0.01 });
+    const probe = new gl.Probe(model, { optimizer: opt, every: 2, jacobian: { enabled: true, every: 4, samples: 1, batch: 8 } });
+    const x = gl.randn([32, 16]);
+    const y = gl.randint(0, 4, [32]);
+    for (let i = 0; i < 12; i++)
+      storageScope(() => {
+        opt.zeroGrad({ setToNone: false });
+        const loss = gl.F.crossEntropy(model.forward(x) as gl.Tensor, y);
+        loss.backward();
+        gl.nn.utils.clipGradNorm_(model.parameters(), 1.0);
+        opt.step();
+        probe.step({ loss, optimizer: opt });
+      });
+    probe.detach();
+    expect(probe.records.length).toBe(6);
+    expect(Array.isArray(probe.findings())).toBe(true);
+  });
+});
