@@ -104,8 +104,31 @@ const md = [
   '- A training step is zero-grad, forward, softmax cross-entropy, backward and a plain SGD update. gradlab runs it inside `storageScope` with `zeroGrad({ setToNone: false })` (PyTorch 1.13\'s default), so that after warm-up it allocates nothing (docs/library.md, Memory). Each gradlab step configuration is measured in a fresh process (bench/step-child.ts), as PyTorch runs in its own; TF.js runs in this one.',
   '',
   renderMarkdown(rows, 'best'),
+  ...targets(rows),
   ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
 ].join('\n');
+/** Issue 13's numbers, read off the rows (best block medians): reached or not. */
+function targets(rs: Row[]): string[] {
+  const get = (section: string, w: string, impl: string): number | null =>
+    rs.find((r) => r.section === section && r.workload === w && r.impl === impl)?.value ?? null;
+  const best = (section: string, w: string, prefix: string): number | null => {
+    const v = rs.filter((r) => r.section === section && r.workload === w && r.impl.startsWith(prefix) && r.value !== null).map((r) => r.value!);
+    return v.length ? Math.min(...v) : null;
+  };
+  const deep = 'MLP 128→128×20→10 tanh b64';
+  const sps = (ms: number | null): string => (ms === null ? '—' : `${(1000 / ms).toFixed(0)} steps/s`);
+  const worker = best('Training step in headless Chromium (ms)', deep, 'gradlab Worker');
+  const node = best('Training step (ms)', deep, 'gradlab wasm');
+  const lines = ['## Targets (issue 13)', '', `- ${deep}: Chromium Worker ${sps(worker)} (target ≥ 120); Node ${sps(node)} (target ≥ 250).`];
+  for (const [w, word] of [['MLP 784→512×6→10 b128', 'at or below'], ['MLP 784→64×6→10 b32', 'below'], ['CNN 28×28 b64', 'at or below']] as const) {
+    const ours = best('Training step (ms)', w, 'gradlab wasm');
+    const torch = get('Training step (ms)', w, 'PyTorch·1');
+    const q = ours !== null && torch !== null ? `${(ours / torch).toFixed(2)}× PyTorch·1's time` : '—';
+    lines.push(`- ${w}: gradlab ${ours?.toFixed(2) ?? '—'} ms, PyTorch·1 ${torch?.toFixed(2) ?? '—'} ms: ${q} (target: ${word} PyTorch 1 thread).`);
+  }
+  return [...lines, ''];
+}
+
 const out = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 writeFileSync(out + '.tmp', md);
 renameSync(out + '.tmp', out);
