@@ -15,7 +15,7 @@
  * collector (apart from the dead gradients the engine recycles on its own).
  */
 import { ValueError } from './errors.js';
-import { giveStorage, setScopeSink, type ScopeSink } from './storage-pool.js';
+import { giveStorage, ownStorage, setScopeSink, type ScopeSink } from './storage-pool.js';
 import type { Tensor } from './tensor.js';
 
 interface Rec {
@@ -56,13 +56,19 @@ function find(data: Float32Array): { rec: Rec; exact: boolean } | null {
       if (base !== undefined) return { rec: s.storages.get(base)!, exact: false };
       continue;
     }
-    // a view into the wasm memory: look for the block that contains it
+    // a view into the wasm memory: look for the block that contains it (a whole block the
+    // allocator made, or an array seen outside every block before — a layer's weight — is none)
+    if (ownStorage(data) || outside.has(data)) return null;
     const lo = data.byteOffset;
     for (const [a, r] of s.storages)
       if (a.buffer === data.buffer && lo >= a.byteOffset && lo < a.byteOffset + a.byteLength) return { rec: r, exact: false };
   }
+  if (isShared(data) && !ownStorage(data)) outside.add(data);
   return null;
 }
+
+/** Arrays in the wasm memory found in no scope's block (weights and their views): not searched again. */
+const outside = new WeakSet<Float32Array>();
 
 /** @internal Tensor's constructor and data setter: `t` now lives on `data`. */
 export function registerTensor(t: Tensor, data: Float32Array): void {
