@@ -98,6 +98,17 @@ describe('gradlab (built binary)', () => {
     expect(parsed.entries.find((e) => e.id === 'init-tanh')!.title).toMatch(/figure du cours/);
   });
 
+  it('serve: a bad port or a missing web build exit 2 with the fix', () => {
+    const bad = gradlab(['serve', '--port', '99999']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--port must be an integer from 0 to 65535/);
+    // this scratch build has no dist/web/app (npm run build:web makes it)
+    const unbuilt = gradlab(['serve', '--port', '0']);
+    expect(unbuilt.code).toBe(2);
+    expect(unbuilt.err).toMatch(/npm run build:web/);
+    noStack(unbuilt);
+  });
+
   it('bad command lines exit 2 with a one-line reason', () => {
     const unknown = gradlab(['runn', 'x']);
     expect(unknown.code).toBe(2);

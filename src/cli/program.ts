@@ -16,7 +16,7 @@ export interface Io {
   env: Record<string, string | undefined>;
 }
 
-const COMMANDS = ['list', 'run', 'sweep', 'doctor', 'report', 'compare', 'help'];
+const COMMANDS = ['list', 'run', 'sweep', 'doctor', 'report', 'compare', 'serve', 'help'];
 
 const EXIT_HELP = `
 Exit codes:
@@ -61,6 +61,7 @@ const commands = {
   report: () => import('./commands/report.js'),
   compare: () => import('./commands/compare.js'),
   tour: () => import('./commands/tour.js'),
+  serve: () => import('./commands/serve.js'),
 };
 
 /** Build the program; `result.code` holds the exit code once parseAsync resolves. */
@@ -182,6 +183,17 @@ Examples:
     .addHelpText('after', '\nExample:\n  gradlab compare runs/init-tanh/01-*/run.jsonl runs/init-tanh/03-Xavier/run.jsonl')
     .action(async (a: string, b: string, o: Record<string, unknown>, cmd: Command) => {
       result.code = await (await commands.compare()).compareCommand(ctxOf(cmd), a, b, { html: o.html as string | undefined, report: (o.report as boolean) ?? true, json: (o.json as boolean) ?? false });
+    });
+
+  common(program.command('serve'))
+    .description('serve the interactive web lab (offline, cross-origin isolated for threads) on this machine')
+    .option('-p, --port <port>', 'TCP port (0: any free port)', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--open', 'open the lab in the default browser')
+    .option('--json', 'print the address as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  gradlab serve\n  gradlab serve --port 0 --open')
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      result.code = await (await commands.serve()).serveCommand(ctxOf(cmd), { port: o.port as string, host: o.host as string, open: (o.open as boolean) ?? false });
     });
 
   return { program, result };
