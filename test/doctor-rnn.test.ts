@@ -121,3 +121,79 @@ describe('recurrent nets through time', () => {
     expect(l.timeGradNorm![11]).toBeCloseTo(Math.sqrt(2 * 8), 5); // ∂L/∂h_T = 1 for every element
   });
 });
+
+/** Gated layers: h_t is what the layer outputs (not an activation's output); their cell state carries memory too. */
+describe('gated recurrent layers through time (LSTM, GRU)', () => {
+  const Tg = 10;
+  const seq = (): Tensor => {
+    manualSeed(11);
+    return randn([Tg, 3, 4]);
+  };
+
+  /** ‖∂L/∂h_t‖ for L = Σ h_{T−1} by an unrolled loop of a cell holding the layer's own weights, with retainGrad. */
+  function cellLoop(kind: 'LSTM' | 'GRU', layer: nn.LSTM | nn.GRU, x: Tensor): number[] {
+    const cell = kind === 'LSTM' ? new nn.LSTMCell(4, 8) : new nn.GRUCell(4, 8);
+    noGrad(() => {
+      cell.weight_ih.data.set(layer.weight_ih_l0.data);
+      cell.weight_hh.data.set(layer.weight_hh_l0.data);
+      cell.bias_ih!.data.set(layer.bias_ih_l0.data);
+      cell.bias_hh!.data.set(layer.bias_hh_l0.data);
+    });
+    let st: Tensor[] | null = null;
+    const hs: Tensor[] = [];
+    for (let t = 0; t < Tg; t++) {
+      const xt = select(x, 0, t);
+      st = cell instanceof nn.LSTMCell ? cell.forward(xt, st as [Tensor, Tensor] | null) : [cell.forward(xt, st?.[0] ?? null)];
+      autograd.retainGrad(st[0]!);
+      hs.push(st[0]!);
+    }
+    st![0]!.sum().backward();
+    return hs.map((h) => Math.hypot(...h.grad!.data));
+  }
+
+  for (const kind of ['LSTM', 'GRU'] as const)
+    it(`${kind}: ‖∂L/∂h_t‖ over t equals an unrolled ${kind}Cell loop with retainGrad; the Jacobian profile ends at 1`, () => {
+      manualSeed(12);
+      const layer = kind === 'LSTM' ? new nn.LSTM(4, 8) : new nn.GRU(4, 8);
+      const x = seq();
+      const want = cellLoop(kind, layer, x);
+      const p = new Probe(layer, { every: 1 });
+      const [out] = layer.forward(x) as [Tensor, unknown];
+      select(out, 0, Tg - 1).sum().backward();
+      const l = p.step({ loss: 0 })!.layers.find((y) => y.kind === 'recurrent')!;
+      p.detach();
+      expect(l.timeSteps).toEqual(Array.from({ length: Tg }, (_, t) => t));
+      l.timeGradNorm!.forEach((g, t) => expect(g).toBeCloseTo(want[t]!, 5));
+      expect(l.timeJacobian!.length).toBe(Tg);
+      expect(l.timeJacobian![Tg - 1]).toBe(1);
+      expect(l.timeJacobian!.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+    });
+
+  it('batch-first and bidirectional layers: the forward direction of the output is followed', () => {
+    manualSeed(13);
+    const layer = new nn.LSTM(4, 8, { batchFirst: true, bidirectional: true });
+    const p = new Probe(layer, { every: 1 });
+    const [out] = layer.forward(randn([3, Tg, 4])) as [Tensor, unknown];
+    out.sum().backward();
+    const l = p.step({ loss: 0 })!.layers.find((y) => y.kind === 'recurrent')!;
+    p.detach();
+    expect(l.timeGradNorm!.length).toBe(Tg);
+    expect(l.timeJacobian!.length).toBe(Tg);
+  });
+
+  it('an LSTMCell called in a user loop: its outputs over the calls are the hidden states', () => {
+    manualSeed(14);
+    const cell = new nn.LSTMCell(3, 8);
+    class Loop extends nn.Sequential {}
+    const p = new Probe(new Loop(cell), { every: 1 });
+    let st: [Tensor, Tensor] | null = null;
+    const x = randn([12, 2, 3]);
+    for (let t = 0; t < 12; t++) st = cell.forward(select(x, 0, t), st);
+    st![0].sum().backward();
+    const l = p.step()!.layers.find((y) => y.name === '0')!;
+    p.detach();
+    expect(l.calls).toBe(12);
+    expect(l.timeGradNorm!.length).toBe(12);
+    expect(l.timeGradNorm![11]).toBeCloseTo(Math.sqrt(2 * 8), 5); // ∂L/∂h_T = 1 for every element
+  });
+});

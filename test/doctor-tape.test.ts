@@ -4,10 +4,10 @@
  * value is named by op, module and pass; the Jacobian estimate never re-runs a user's forward.
  */
 import { describe, expect, it } from 'vitest';
-import { F, Module, Tensor, add, crossEntropy, log, manualSeed, matmul, mseLoss, nn, optim, randint, randn, sqrt, sub, mul, transpose } from '../src/index.js';
+import { F, Module, Tensor, add, autograd, crossEntropy, select, log, manualSeed, matmul, mseLoss, nn, optim, randint, randn, sqrt, sub, mul, transpose } from '../src/index.js';
 import { Probe } from '../src/diagnostics/probe.js';
 import { layerKind } from '../src/diagnostics/layer-kind.js';
-import { tapeVjp } from '../src/diagnostics/tape/vjp.js';
+import { tapeVjp, tapeVjpAll } from '../src/diagnostics/tape/vjp.js';
 import { typeNameOf } from '../src/nn/module-type.js';
 import { Parameter } from '../src/nn/parameter.js';
 
@@ -185,5 +185,23 @@ describe('tape: watching never changes what a layer computes', () => {
     for (let i = 0; i < want.data.length; i++) expect(got.data[i]).toBeCloseTo(want.data[i]!, 5);
     // y does not depend on w's copy through x: no path, no product
     expect(tapeVjp(x, y, randn([3, 4]))).toBeNull();
+  });
+
+  it('reads the total derivative ∂⟨v, h_T⟩/∂h_t at every hidden state of an LSTM in one walk (as backward with retainGrad does)', () => {
+    manualSeed(5);
+    const cell = new nn.LSTMCell(3, 6);
+    const x = randn([8, 2, 3]);
+    const hs: Tensor[] = [];
+    let st: [Tensor, Tensor] | null = null;
+    for (let t = 0; t < 8; t++) {
+      st = cell.forward(select(x, 0, t), st);
+      autograd.retainGrad(st[0]);
+      hs.push(st[0]);
+    }
+    const v = randn([2, 6]);
+    // through the cell state c_t as well as h_t: not the product of the one-step ∂h_{t+1}/∂h_t
+    const got = tapeVjpAll(hs[7]!, hs.slice(0, 7), v)!;
+    mul(hs[7]!, v).sum().backward();
+    for (let t = 0; t < 7; t++) for (let i = 0; i < 12; i++) expect(got[t]!.data[i]).toBeCloseTo(hs[t]!.grad!.data[i]!, 6);
   });
 });

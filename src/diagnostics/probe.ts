@@ -52,7 +52,7 @@ import { runDetectors, type DetectorOptions } from './detectors/index.js';
 import { explain, type Lang } from './explain/index.js';
 import { TapeWatch, type WatchHost } from './tape/watch.js';
 import { tapeJacobianMsv } from './tape/vjp.js';
-import { HiddenStates } from './tape/recurrent.js';
+import { HiddenStates, outputSequence, recurrentSpectralRadius } from './tape/recurrent.js';
 
 /** What the probe reads from an optimizer: the learning rate of each parameter group. */
 export interface OptimizerLike {
@@ -117,6 +117,8 @@ export class Probe {
   private spare = new Map<Parameter, Float32Array>();
   private readonly watch: TapeWatch;
   private readonly hidden = new HiddenStates();
+  /** Gated recurrent modules: a layer over a whole sequence (LSTM, GRU) or a cell called per step. */
+  private readonly gated = new Map<Module, 'sequence' | 'cell'>();
 
   constructor(model: Module, opts: ProbeOptions = {}) {
     if (!(model instanceof Module)) throw new ValueError(OP, `expected a Module to watch, got ${model === null ? 'null' : typeof model}`);
@@ -154,7 +156,13 @@ export class Probe {
       const handle = p.requiresGrad ? registerHook(p, hook) : null;
       this.params.push({ name, layer: owner.get(p) ?? '', p, handle });
     }
-    const elman = new Set([...kinds].filter(([m, k]) => k === 'recurrent' && typeNameChain(m).some((n) => n === 'RNN' || n === 'RNNCell')).map(([m]) => m));
+    const isA = (m: Module, names: readonly string[]): boolean => kinds.get(m) === 'recurrent' && typeNameChain(m).some((n) => names.includes(n));
+    const elman = new Set([...kinds.keys()].filter((m) => isA(m, ['RNN', 'RNNCell'])));
+    // gated layers: h_t is not an activation's output; it is what the layer returns
+    for (const m of kinds.keys()) {
+      if (isA(m, ['LSTM', 'GRU'])) this.gated.set(m, 'sequence');
+      else if (isA(m, ['LSTMCell', 'GRUCell'])) this.gated.set(m, 'cell');
+    }
     const host: WatchHost = {
       names,
       kinds,
@@ -231,6 +239,7 @@ export class Probe {
     if (!w) return;
     if (!w.selected && !this.watch.ranOps.has(mod)) return;
     const seen = this.pending.get(mod);
+    this.gatedState(mod, output, seen ? seen.rec.calls : 0);
     if (seen) {
       seen.rec.calls++;
       return;
@@ -251,9 +260,29 @@ export class Probe {
           const tj = this.hidden.throughTime(mod, () => this.gen.normal());
           if (tj !== null) rec.timeJacobian = tj;
         }
+        // on the weights this forward pass uses (the optimizer changes them before the step closes)
+        if (this.records.length === 0 || this.stepNo % this.options.jacobian.every === 0) {
+          const rho = recurrentSpectralRadius(mod, this.gen);
+          if (rho !== null) rec.spectralRadius = rho;
+        }
       }
     } finally {
       this.busy = false;
+    }
+  }
+
+  /**
+   * The hidden states of a gated layer: the sequence its output is stacked from (first call of
+   * the step), or a cell's output at each call (its time steps are the calls).
+   */
+  private gatedState(mod: Module, output: unknown, call: number): void {
+    const g = this.gated.get(mod);
+    const out = g === undefined ? null : firstTensor(output);
+    if (out === null || !out.requiresGrad) return;
+    if (g === 'cell') this.hidden.add(mod, call, out);
+    else if (call === 0) {
+      const hs = outputSequence(out);
+      if (hs !== null) this.hidden.addSequence(mod, call, hs);
     }
   }
 
@@ -389,11 +418,10 @@ export class Probe {
         const inp = pend.agg.ins.length === pend.agg.outs.length ? concat(pend.agg.ins) : null;
         this.fillLayer(pend, pend.rec.kind, out, inp, null);
       }
-      const first = this.records.length === 0 || this.stepNo % this.options.jacobian.every === 0;
       for (const w of this.watched) {
         if (w.kind !== 'recurrent') continue;
         const pend = this.pending.get(w.module);
-        if (pend) this.hidden.finish(w.module, pend.rec, first ? this.gen : null);
+        if (pend) this.hidden.finish(w.module, pend.rec);
       }
     } finally {
       this.busy = false;

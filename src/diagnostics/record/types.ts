@@ -100,6 +100,7 @@ export interface LayerRecord {
    * Recurrent layers: a random unit vector at the last hidden state carried back through the
    * recurrent Jacobians ∂h_{t+1}/∂h_t to each of `timeSteps` — its norm (1 at the last step). The
    * through-time factor, independent of where the loss reads the sequence (on Jacobian steps).
+   * For gated layers (LSTM, GRU) the total derivative ∂h_T/∂h_t, through the cell state too.
    */
   timeJacobian?: number[];
   /** Recurrent layers: spectral radius of the recurrent matrix (weight_hh), by power iteration. */

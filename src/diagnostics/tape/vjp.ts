@@ -59,6 +59,25 @@ function between(y: Tensor, x: Tensor): Tensor[] | null {
  * depend on x through the tape, a node was freed, or a user-recorded rule lies on the path.
  */
 export function tapeVjp(y: Tensor, x: Tensor, v: Tensor): Tensor | null {
+  return propagate(y, x, v, null);
+}
+
+/**
+ * vᵀ·∂y/∂xᵢ for several tensors at once, in one walk: `xs` in creation order, `xs[0]` the
+ * earliest, every later one on a path from it to `y` (the hidden states of a sequence). Each is
+ * the total derivative, through every path of the tape (for an LSTM: through the cell state as
+ * well as the hidden state). Null entries where no gradient arrives; null when the tape has no path.
+ */
+export function tapeVjpAll(y: Tensor, xs: readonly Tensor[], v: Tensor): (Tensor | null)[] | null {
+  if (xs.length === 0) return [];
+  const seen = new Map<Tensor, Tensor>();
+  const want = new Set(xs.slice(1));
+  const first = propagate(y, xs[0]!, v, { want, seen });
+  if (first === null) return null;
+  return xs.map((x, i) => (i === 0 ? first : (seen.get(x) ?? null)));
+}
+
+function propagate(y: Tensor, x: Tensor, v: Tensor, keep: { want: ReadonlySet<Tensor>; seen: Map<Tensor, Tensor> } | null): Tensor | null {
   if (!x.requiresGrad || !y.requiresGrad || y.gradFn === null || y === x) return null;
   const order = between(y, x);
   if (order === null) return null;
@@ -74,6 +93,8 @@ export function tapeVjp(y: Tensor, x: Tensor, v: Tensor): Tensor | null {
         const g = grads.get(t);
         if (g === undefined) continue;
         grads.delete(t);
+        // every tensor comes before its inputs: its gradient is complete here
+        if (keep?.want.has(t)) keep.seen.set(t, g);
         const n = nodeOf(t)!;
         // identity nodes of full backward hooks: pass through, never fire the user's hooks
         const gi = n.pure ? n.apply(g, false) : [g];
