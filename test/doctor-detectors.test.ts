@@ -182,9 +182,13 @@ describe('RNN with recurrent spectral radius 1.5 (ReLU), unrolled 50 steps', () 
   it('exploding: the signal grows ×1.5 per time step and training turns non-finite', () => {
     const { records, findings } = run(false);
     expect(records.some((r) => !Number.isFinite(r.loss!))).toBe(true);
-    const e = findings.find((f) => f.id === 'exploding-gradients')!;
+    const e = findings.find((f) => f.id === 'exploding-through-time')!;
     expect(e.severity).toBe('critical');
     expect(ids(findings)).toContain('non-finite');
+    // one cause, one finding: not also "exploding gradients"
+    expect(ids(findings)).not.toContain('exploding-gradients');
+    // the recurrent matrix the first forward pass used (IRNN ×1.5), not the one after the blown-up update
+    expect(e.evidence.spectralRadius).toBeCloseTo(1.5, 3);
     expect(e.remedies.map((r) => r.code).join('\n')).toContain('nn.utils.clipGradNorm_(model.parameters(), 1.0);');
   });
 
@@ -197,8 +201,8 @@ describe('RNN with recurrent spectral radius 1.5 (ReLU), unrolled 50 steps', () 
       expect(r.gradNorm!).toBeGreaterThan(1e6);
     }
     expect(ids(findings)).not.toContain('non-finite');
-    const e = findings.find((f) => f.id === 'exploding-gradients')!;
-    expect(e.evidence.kind).toBe('time');
+    expect(ids(findings)).not.toContain('exploding-gradients');
+    const e = findings.find((f) => f.id === 'exploding-through-time')!;
     expect(e.evidence.perStepFactor as number).toBeGreaterThan(1.3);
     expect(e.explanation).toMatch(/already active/);
     expect(e.remedies[0]!.action).toEqual({ kind: 'recurrent-init', scheme: 'orthogonal' });

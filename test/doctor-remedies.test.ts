@@ -58,6 +58,20 @@ describe('applyRemedy', () => {
     for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) expect(p.data[i * 16 + j]).toBeCloseTo(i === j ? 1 : 0, 4);
   });
 
+  it('gate-bias: the memory gate of every LSTM/GRU (second block of each bias) opened to a total bias of 1, the rest untouched', () => {
+    manualSeed(4);
+    const lstm = new nn.LSTM(4, 8, { numLayers: 2 });
+    const gru = new nn.GRUCell(4, 8);
+    const m = new nn.Sequential(lstm, gru, new nn.Linear(8, 2));
+    const before = lstm.bias_hh_l1.data.slice();
+    expect(applyRemedy(m, { kind: 'gate-bias', value: 1 }).changed).toBe(6);
+    for (const [b, hh] of [[lstm.bias_hh_l0, true], [lstm.bias_ih_l0, false], [lstm.bias_hh_l1, true], [lstm.bias_ih_l1, false], [gru.bias_hh!, true], [gru.bias_ih!, false]] as const)
+      expect([...b.data.subarray(8, 16)]).toEqual(Array(8).fill(hh ? 1 : 0));
+    expect([...lstm.bias_hh_l1.data.subarray(0, 8)]).toEqual([...before.subarray(0, 8)]);
+    expect([...lstm.bias_hh_l1.data.subarray(16)]).toEqual([...before.subarray(16)]);
+    expect(() => applyRemedy(new Custom(), { kind: 'gate-bias', value: 1 })).toThrow(/no LSTM or GRU/);
+  });
+
   it('bias, lr, clip', () => {
     const m = new Custom();
     applyRemedy(m, { kind: 'bias', value: 0 });
@@ -90,6 +104,7 @@ function samples(): RawFinding[] {
     { kind: 'depth' },
     { kind: 'growth' },
     { kind: 'time', recurrent: 'yes' },
+    { recurrent: 'yes', gated: 'yes', layerType: 'LSTM' },
     { kind: 'non-finite' },
     { cause: 'learning-rate', suggestedLr: 0.01 },
     { inputScale: 8, firstLayerOnly: 'yes' },
@@ -118,6 +133,7 @@ describe('remedy code', () => {
     const actions: RemedyAction[] = [
       { kind: 'init', scheme: 'orthogonal', gain: 2 },
       { kind: 'bias', value: 0.1 },
+      { kind: 'gate-bias', value: 1 },
       { kind: 'lr', factor: 0.1 },
       { kind: 'activation', from: 'ReLU', to: 'LeakyReLU' },
     ];

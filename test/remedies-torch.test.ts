@@ -22,6 +22,7 @@ const CASES: [RemedyAction, string][] = [
   [{ kind: 'init', scheme: 'kaimingNormal', nonlinearity: 'relu' }, 'assert abs(float(model.body[0].weight.std()) - (2 / 64) ** 0.5) < 0.03'],
   [{ kind: 'init', scheme: 'orthogonal' }, 'W = model.body[0].weight; assert torch.allclose(W @ W.T, torch.eye(64), atol=1e-4)'],
   [{ kind: 'recurrent-init', scheme: 'orthogonal' }, 'W = model.rnn.weight_hh_l0; assert torch.allclose(W @ W.T, torch.eye(16), atol=1e-4)'],
+  [{ kind: 'gate-bias', value: 1 }, 'assert all(torch.all(m.bias_hh_l0[16:32] == 1) and torch.all(m.bias_ih_l0[16:32] == 0) and torch.all(m.bias_hh_l0[:16] != 1) for m in (model.lstm, model.gru))'],
   [{ kind: 'bias', value: 0.1 }, 'assert all(torch.all(m.bias == 0.1) for m in lins)'],
   [{ kind: 'activation', from: 'Sigmoid', to: 'ReLU', init: { kind: 'init', scheme: 'kaimingNormal' } }, 'assert not any(isinstance(m, nn.Sigmoid) for m in model.modules()) and isinstance(model.body[1], nn.ReLU)'],
   [{ kind: 'clip', maxNorm: 1 }, 'assert sum(float(p.grad.norm()) ** 2 for p in model.parameters()) ** 0.5 <= 1.0001'],
@@ -39,6 +40,8 @@ class Net(nn.Module):
         self.conv = nn.Conv2d(1, 4, 3)
         self.body = nn.Sequential(nn.Linear(64, 64), nn.Sigmoid(), nn.Linear(64, 8))
         self.rnn = nn.RNN(8, 16)
+        self.lstm = nn.LSTM(8, 16)
+        self.gru = nn.GRU(8, 16)
 model = Net()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 for p in model.parameters():

@@ -363,10 +363,25 @@ export const BROKEN: Scenario[] = [
     about: 'forget gate ≈ ½ at the start: the cell forgets half of itself per step',
     expect: ['vanishing-through-time'],
     needs: ['time', 'lstm'],
-    knownIssue: 'the through-time detector reads its Jacobian profile only on the probe’s Jacobian steps (step 0 by default), outside the last-5-records window of a 6-step diagnosis; the gradient profile alone does not cross its threshold for the LSTM',
     build: () => {
       manualSeed(8);
       const m = new SeqNet(new (nn as unknown as Record<string, new (i: number, h: number) => Module>).LSTM!(4, 32), 32);
+      return { ...setup(m, sequences(4, 12, 32, 4), 'adam', 3e-3), lossFn: mse, steps: 6 };
+    },
+    measure() {
+      const t = timeSensitivity(this.build());
+      return { values: { sensitivityFirstOverLast: t.ratio }, claim: '‖∂L/∂x₀‖/‖∂L/∂x_T‖ < 1e-2 (the healthy recurrent recipes measure > 1e-2)', supports: t.ratio < 1e-2 };
+    },
+  },
+  {
+    name: 'GRU, PyTorch default init (update-gate bias 0), 12 steps',
+    healthy: false,
+    about: 'update gate ≈ ½ at the start: h_t keeps about half of h_{t−1} per step',
+    expect: ['vanishing-through-time'],
+    needs: ['time', 'lstm'],
+    build: () => {
+      manualSeed(8);
+      const m = new SeqNet(new (nn as unknown as Record<string, new (i: number, h: number) => Module>).GRU!(4, 32), 32);
       return { ...setup(m, sequences(4, 12, 32, 4), 'adam', 3e-3), lossFn: mse, steps: 6 };
     },
     measure() {

@@ -8,7 +8,8 @@
  * thresholds (a single bottleneck layer moves the ratio but not the median factor; a short net
  * can have small factors without the compounding). Verdicts use medians over the window.
  * Exploding also fires on non-finite gradients and on the global gradient norm growing by more
- * than `growth` across the records, and on a recurrent layer's output growing through time.
+ * than `growth` across the records. Growth through time is detectors/recurrent.ts's finding
+ * (`exploding-through-time`), never this one: one cause, one finding.
  */
 import type { StepRecord } from '../record/types.js';
 import type { Resolved } from './options.js';
@@ -112,33 +113,6 @@ export function detectExploding(records: readonly StepRecord[], o: Resolved): Ra
         step: top.step,
         evidence: { kind: 'growth', growth: round(top.n / base), gradNorm: round(top.n), initialGradNorm: round(base), steps: norms.length, ...ctx },
       }];
-  }
-  // 4. a recurrent layer whose output grows through time: the per-step Jacobian is above 1
-  const last = records[records.length - 1]!;
-  for (const l of last.layers) {
-    if (l.kind !== 'recurrent' || !l.timeRms || l.timeRms.length < 3) continue;
-    const rms = l.timeRms;
-    const t = l.timeSteps ?? rms.map((_, i) => i);
-    const i0 = rms.findIndex((x) => x > 0);
-    const n = rms.length - 1;
-    if (i0 < 0 || i0 >= n || !(rms[n]! > 0)) continue;
-    const cumulative = rms[n]! / rms[i0]!;
-    const perStep = Math.pow(cumulative, 1 / Math.max(1, t[n]! - t[i0]!));
-    if (!(perStep > th.timeGrowth && cumulative > th.timeCumulative) && Number.isFinite(cumulative)) continue;
-    return [{
-      id: 'exploding-gradients',
-      severity: Number.isFinite(cumulative) && cumulative < th.critical ? 'warning' : 'critical',
-      layers: [l.name],
-      step: last.step,
-      evidence: {
-        kind: 'time',
-        perStepFactor: round(perStep),
-        cumulative: round(cumulative),
-        timeSteps: t[n]! + 1,
-        jacobian: round(lastRecords(records, 1, (r) => r.layers.some((x) => x.name === l.name && x.jacobian !== undefined))[0]?.layers.find((x) => x.name === l.name)?.jacobian ?? NaN),
-        ...ctx,
-      },
-    }];
   }
   return [];
 }

@@ -27,7 +27,7 @@ const DETECTORS: Detector[] = [detectExploding, detectVanishing, detectRecurrent
 
 export function runDetectors(records: readonly StepRecord[], opts: DetectorOptions = {}): RawFinding[] {
   if (!Array.isArray(records)) throw new ValueError('detect', 'expected an array of step records (probe.records or readRunRecord(text).steps)');
-  checkOptions('detect', opts, [...optionKeys<DetectorOptions>({ window: true, vanishing: true, exploding: true, saturation: true, deadUnits: true, variance: true, symmetry: true, updateRatio: true, nonFinite: true }), 'lang']);
+  checkOptions('detect', opts, [...optionKeys<DetectorOptions>({ window: true, vanishing: true, exploding: true, recurrent: true, saturation: true, deadUnits: true, variance: true, symmetry: true, updateRatio: true, nonFinite: true }), 'lang']);
   const o = resolveDetectorOptions(opts);
   return tellStory(records, o, detectNonFinite, DETECTORS);
 }

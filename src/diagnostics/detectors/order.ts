@@ -72,6 +72,9 @@ export function tellStory(records: readonly StepRecord[], o: Resolved, nonFinite
   let out = clean.length > 0 ? detectors.flatMap((d) => d(clean, o)) : [];
   // non-finite gradients are the origin's business once it reports them
   if (origin.length > 0) out = out.filter((f) => !(f.id === 'exploding-gradients' && f.evidence.kind === 'non-finite'));
+  // one cause, one finding: a recurrent matrix that explodes through time also makes the global
+  // gradient norm grow across the steps
+  if (out.some((f) => f.id === 'exploding-through-time')) out = out.filter((f) => !(f.id === 'exploding-gradients' && f.evidence.kind === 'growth'));
 
   // Judged with the loss in view: a steadily falling loss overrules a warning-level ratio that
   // no critical finding corroborates.

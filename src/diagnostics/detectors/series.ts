@@ -107,8 +107,12 @@ export function lossTrend(records: readonly StepRecord[]): { falling: boolean; f
   return { falling: last < 0.9 * first, first, last, n };
 }
 
-/** Whether a record holds a NaN or ±Inf anywhere (loss, activations, gradients, weights). */
+/**
+ * Whether a record holds a NaN or ±Inf anywhere (loss, activations, gradients, weights), or the
+ * tape saw one made (`nonFinite`: an intermediate value that a later op masked still marks the step).
+ */
 export function hasNonFinite(r: StepRecord): boolean {
+  if (r.nonFinite) return true;
   if (r.loss !== null && !Number.isFinite(r.loss)) return true;
   if (r.gradNorm !== null && !Number.isFinite(r.gradNorm)) return true;
   if (r.layers.some((l) => nonFiniteCount(l.output) > 0 || nonFiniteCount(l.grad) > 0 || nonFiniteCount(l.input) > 0)) return true;

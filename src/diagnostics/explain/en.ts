@@ -40,6 +40,8 @@ const TEXTS: RemedyTexts = {
   'standardize-inputs': (v) => `Standardize the inputs (zero mean, unit variance per feature): their scale is about ${fmt(v.scale)}, and every init assumes about 1`,
   normalize: (v) => `Insert a normalization layer (BatchNorm1d, or LayerNorm) before each ${v.activation || 'activation'}: it rescales every layer's input to unit variance`,
   residual: () => 'Add residual connections: the Jacobian of h + f(h) is I + J_f, whose product over depth does not shrink to zero',
+  'gate-bias': (v) =>
+    `Open the memory gate at the start: set the ${v.layerType === 'GRU' || v.layerType === 'GRUCell' ? 'update-gate' : 'forget-gate'} bias to 1 (Jozefowicz et al. 2015), so each step keeps σ(1) ≈ 73 % of the state instead of σ(0) = 50 %`,
   'gated-rnn': () => 'Use a gated recurrent layer (LSTM or GRU): its cell state carries the gradient through time additively',
   'find-op': (v) => `Look at the op '${v.op}' in ${v.module ? `'${v.module}'` : 'the model'}: it made the first non-finite value, in the ${v.pass || 'forward'} pass, from finite inputs`,
   'guard-op': (v) => `Keep the argument of ${v.op} inside its domain`,
@@ -48,6 +50,17 @@ const TEXTS: RemedyTexts = {
 };
 
 const R = (f: RawFinding) => remedies(f, TEXTS);
+
+/** Where common ops stop being finite, forward and backward. */
+const DOMAIN: Record<string, { forward: string; backward: string }> = {
+  log: { forward: 'log is NaN below 0 and −∞ at 0', backward: 'the derivative of log, 1/x, is infinite at 0' },
+  sqrt: { forward: '√ is NaN below 0', backward: 'the derivative of √, 1/(2√x), is infinite at 0' },
+  rsqrt: { forward: '1/√x is NaN below 0 and ∞ at 0', backward: 'the derivative of 1/√x is infinite at 0' },
+  pow: { forward: 'a negative number to a fractional power is NaN, 0 to a negative power is ∞', backward: 'the derivative of x^p with p < 1 is infinite at 0' },
+  div: { forward: 'division by 0 gives ±∞, and 0/0 is NaN', backward: 'the derivative of a/b, −a/b², is infinite at b = 0' },
+  reciprocal: { forward: '1/0 is ∞', backward: 'the derivative of 1/x, −1/x², is infinite at 0' },
+  exp: { forward: 'exp overflows float32 above ≈ 88.7', backward: 'exp of a large number overflows float32' },
+};
 
 const lrNote = (f: RawFinding): string =>
   str(f, 'cause') === 'learning-rate' ? ' It was not there at initialization: it appeared under updates that are too large for the weights (see the learning-rate finding), which is the cause to fix first.' : '';
@@ -71,25 +84,25 @@ export const en: Explainer = {
         ? `Exploding gradients: non-finite gradients at step ${f.step}${f.layers.length ? ` (first seen at ${at(f, 0)})` : ''}.`
         : kind === 'growth'
           ? `Exploding gradients: the gradient norm grew ${fmt(num(f, 'growth'))}× (to ${fmt(num(f, 'gradNorm'))}) by step ${f.step}${f.layers.length ? `, in ${all(f)}` : ''}.`
-          : kind === 'time'
-            ? `Exploding through time: the output of ${at(f, 0)} grows ×${fmt(num(f, 'perStepFactor'))} per time step (×${fmt(num(f, 'cumulative'))} over ${fmt(num(f, 'timeSteps'))} steps).`
-            : `Exploding gradients: the gradient at ${at(f, 0)} is ${fmt(num(f, 'ratio'))}× the one at ${at(f, 1)}.`;
+          : `Exploding gradients: the gradient at ${at(f, 0)} is ${fmt(num(f, 'ratio'))}× the one at ${at(f, 1)}.`;
     const why =
-      kind === 'time'
-        ? 'An unrolled recurrent network is a deep network whose layers share one weight matrix: each time step multiplies by the same Jacobian diag(f′)·W_hh. With a spectral radius above 1 the signal and the gradient grow geometrically with the number of steps.'
-        : kind === 'depth'
-          ? `Here the gradient norm grows by a median factor of ${fmt(num(f, 'perLayerFactor'))} per layer, ${fmt(num(f, 'ratio'))}× over ${fmt(num(f, 'depth'))} layers.`
-          : 'Large gradients make large steps, which make larger activations and larger gradients: once float32 overflows, NaN spreads through every weight.';
+      kind === 'depth'
+        ? `Here the gradient norm grows by a median factor of ${fmt(num(f, 'perLayerFactor'))} per layer, ${fmt(num(f, 'ratio'))}× over ${fmt(num(f, 'depth'))} layers.`
+        : 'Large gradients make large steps, which make larger activations and larger gradients: once float32 overflows, NaN spreads through every weight.';
     const clipNote = str(f, 'clipped') === 'yes' ? ' Gradient clipping is already active in this run: it keeps the steps bounded, but the cause is still there.' : '';
     return { message, explanation: `${JAC} ${why}${clipNote}${lrNote(f)}`, remedies: R(f) };
   },
 
   'exploding-through-time': (f) => ({
-    message: `Exploding gradients through time in ${at(f, 0)}: ‖∂L/∂h_t‖ grows ${fmt(num(f, 'ratio'))}× from the last time step back to the first${Number.isFinite(num(f, 'spectralRadius')) ? ` (recurrent spectral radius ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
+    message:
+      str(f, 'measure') === 'output'
+        ? `Exploding through time in ${at(f, 0)}: its output grows ×${fmt(num(f, 'perStepFactor'))} per time step (×${fmt(num(f, 'ratio'))} over ${fmt(num(f, 'timeSteps'))} steps).`
+        : `Exploding gradients through time in ${at(f, 0)}: ‖∂L/∂h_t‖ grows ${fmt(num(f, 'ratio'))}× from the last time step back to the first${Number.isFinite(num(f, 'spectralRadius')) ? ` (recurrent spectral radius ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
     explanation:
       'An unrolled recurrent network is a deep network whose layers share one matrix: going back one time step multiplies the gradient by ' +
       'W_hhᵀ·diag(f′). With a spectral radius above 1 that product grows geometrically with the number of steps, and the early steps get ' +
       'gradients that swamp everything else.' +
+      (str(f, 'measure') === 'output' ? ' The forward pass shows it too: the same matrix multiplies the hidden state at every step, and it grows.' : '') +
       (str(f, 'clipped') === 'yes' ? ' Gradient clipping is already active: it bounds the steps, but the recurrent matrix is still the cause.' : ''),
     remedies: R(f),
   }),
@@ -97,8 +110,13 @@ export const en: Explainer = {
   'vanishing-through-time': (f) => ({
     message: `Vanishing gradients through time in ${at(f, 0)}: ‖∂L/∂h_t‖ at the first time step is ${fmt(num(f, 'ratio'))}× the one at the last${Number.isFinite(num(f, 'spectralRadius')) ? ` (recurrent spectral radius ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
     explanation:
-      'Going back one time step multiplies the gradient by W_hhᵀ·diag(f′). With a spectral radius below 1 (or saturated units) that product ' +
-      'shrinks geometrically: what happened many steps ago cannot influence learning, so the network cannot learn long dependencies.',
+      (str(f, 'gated') === 'yes'
+        ? 'A gated layer carries its state through time multiplied by a gate at every step (LSTM: c_t = f_t⊙c_{t−1} + i_t⊙g_t; GRU: ' +
+          'h_t = z_t⊙h_{t−1} + (1 − z_t)⊙n_t). With the gate biases at 0, as PyTorch initializes them, that gate sits near ½ and halves what is ' +
+          `carried at every step (here ×${fmt(num(f, 'perStepFactor'))} per step)`
+        : 'Going back one time step multiplies the gradient by W_hhᵀ·diag(f′). With a spectral radius below 1 (or saturated units) that product ' +
+          'shrinks geometrically') +
+      ': what happened many steps ago cannot influence learning, so the network cannot learn long dependencies.',
     remedies: R(f),
   }),
 
@@ -180,27 +198,48 @@ export const en: Explainer = {
   'non-finite': (f) => {
     const src = str(f, 'source');
     const op = str(f, 'op');
-    const pass = str(f, 'pass');
-    const in_ = f.layers.length ? at(f, 0) : 'the loss';
+    const pass = str(f, 'pass') || 'forward';
+    const cause = str(f, 'cause');
+    // where: a located layer, the model's own forward ('' path), or the loss outside the model
+    const mod = str(f, 'module');
+    const place = str(f, 'inModel') === 'no' ? 'the loss (outside the model)' : f.layers.length ? (mod === '' ? 'the model’s own forward' : at(f, 0)) : 'the loss';
     const message = op
-      ? `Non-finite values at step ${f.step}: the op '${op}' in ${in_} made the first NaN/Inf from finite inputs, in the ${pass || 'forward'} pass.`
-      : src === 'weights'
-        ? `Non-finite weights at step ${f.step} in ${in_}: NaN/Inf got into the parameters.`
+      ? src === 'gradients'
+        ? cause === 'gradient'
+          ? `Non-finite gradients at step ${f.step}: the backward pass of '${op}' in ${place} was handed a NaN/Inf gradient (by a gradient hook or the seed of backward()); the forward pass was finite.`
+          : `Non-finite gradients at step ${f.step}: the backward rule of '${op}' in ${place} made the first NaN/Inf from a finite gradient; the forward pass was finite.`
         : src === 'input'
-          ? `Non-finite values at step ${f.step}: the input of ${in_} already holds NaN/Inf.`
+          ? `Non-finite input at step ${f.step}: the op '${op}' in ${place} was given data that already held NaN/Inf, in the forward pass.`
+          : src === 'weights'
+            ? `Non-finite weights at step ${f.step}: the op '${op}' in ${place} read NaN/Inf parameters, in the forward pass.`
+            : `Non-finite values at step ${f.step}: the op '${op}' in ${place} made the first NaN/Inf from finite inputs, in the ${pass} pass.`
+      : src === 'weights'
+        ? `Non-finite weights at step ${f.step} in ${place}: NaN/Inf got into the parameters.`
+        : src === 'input'
+          ? `Non-finite values at step ${f.step}: the input of ${place} already holds NaN/Inf.`
           : src === 'activations'
-            ? `Non-finite values at step ${f.step}: they first appear in the output of ${in_}.`
-            : `Non-finite loss at step ${f.step} (${fmt(num(f, 'loss'))}).`;
+            ? `Non-finite values at step ${f.step}: they first appear in the output of ${place}.`
+            : src === 'gradients'
+              ? `Non-finite gradients at step ${f.step}${f.layers.length ? `, first met at ${at(f, 0)} going backward` : ''}; the forward pass and the loss were finite.`
+              : `Non-finite loss at step ${f.step} (${fmt(num(f, 'loss'))}).`;
+    const domain = DOMAIN[op];
+    const why =
+      str(f, 'trigger') === 'learning-rate'
+        ? ': here the updates were already far too large before it (see the learning-rate finding), so the numbers overflowed.'
+        : src === 'input'
+          ? ': here it came in with the data, before any op of the model ran on it.'
+          : src === 'gradients'
+            ? cause === 'gradient'
+              ? ': here the gradient arrived non-finite at that op, from code outside the backward rules (a hook that returned NaN/Inf, or backward(gradient) given one).'
+              : `: here the forward pass was finite and the backward pass made it — a derivative that is infinite where it was evaluated${domain ? ` (${domain.backward})` : ' (√ at 0, log at 0, division by 0)'}.`
+            : domain
+              ? `: here '${op}' was evaluated outside its domain — ${domain.forward}.`
+              : ': an op outside its domain (log or √ of a negative number, division by 0), an overflow (exp of a large number), or bad input data.';
     return {
       message,
       explanation:
         'Once a NaN or Inf appears, every operation that touches it spreads it: forward to the loss, backward to every gradient, and through ' +
-        'the optimizer into every weight. The first place it shows is where to look' +
-        (str(f, 'trigger') === 'learning-rate'
-          ? ': here the updates were already far too large before it (see the learning-rate finding), so the numbers overflowed.'
-          : pass === 'backward'
-            ? ': here the forward pass was finite and the backward pass made it — a derivative that is infinite where it was evaluated (√ at 0, log at 0, division by 0).'
-            : ': an op outside its domain (log or √ of a negative number, division by 0), an overflow (exp of a large number), or bad input data.'),
+        `the optimizer into every weight. The first place it shows is where to look${why}`,
       remedies: R(f),
     };
   },

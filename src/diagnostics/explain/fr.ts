@@ -45,6 +45,8 @@ const TEXTS: RemedyTexts = {
   'standardize-inputs': (v) => `Standardiser les entrées (moyenne nulle, variance unité par caractéristique) : leur échelle est d’environ ${fmt(v.scale)}, et toute initialisation suppose environ 1`,
   normalize: (v) => `Insérer une couche de normalisation (BatchNorm1d, ou LayerNorm) avant chaque ${v.activation || 'activation'} : elle ramène l’entrée de chaque couche à une variance unité`,
   residual: () => 'Ajouter des connexions résiduelles : la jacobienne de h + f(h) vaut I + J_f, et leur produit ne tend pas vers zéro avec la profondeur',
+  'gate-bias': (v) =>
+    `Ouvrir la porte de mémoire au départ : mettre le biais de la porte ${v.layerType === 'GRU' || v.layerType === 'GRUCell' ? 'de mise à jour' : 'd’oubli'} à 1 (Jozefowicz et al., 2015), pour que chaque pas garde σ(1) ≈ 73 % de l’état au lieu de σ(0) = 50 %`,
   'gated-rnn': () => 'Utiliser une couche récurrente à portes (LSTM ou GRU) : son état de cellule transporte le gradient dans le temps de façon additive',
   'find-op': (v) => `Examiner l’opération « ${v.op} » dans ${v.module ? `« ${v.module} »` : 'le modèle'} : elle a produit la première valeur non finie, dans la passe ${v.pass === 'backward' ? 'arrière' : 'avant'}, à partir d’entrées finies`,
   'guard-op': (v) => `Garder l’argument de ${v.op} dans son domaine de définition`,
@@ -53,6 +55,17 @@ const TEXTS: RemedyTexts = {
 };
 
 const R = (f: RawFinding) => remedies(f, TEXTS);
+
+/** Là où les opérations courantes cessent d’être finies, en avant et en arrière. */
+const DOMAIN: Record<string, { forward: string; backward: string }> = {
+  log: { forward: 'log vaut NaN sous 0 et −∞ en 0', backward: 'la dérivée de log, 1/x, est infinie en 0' },
+  sqrt: { forward: '√ vaut NaN sous 0', backward: 'la dérivée de √, 1/(2√x), est infinie en 0' },
+  rsqrt: { forward: '1/√x vaut NaN sous 0 et ∞ en 0', backward: 'la dérivée de 1/√x est infinie en 0' },
+  pow: { forward: 'un nombre négatif à une puissance fractionnaire vaut NaN, 0 à une puissance négative vaut ∞', backward: 'la dérivée de x^p avec p < 1 est infinie en 0' },
+  div: { forward: 'la division par 0 donne ±∞, et 0/0 vaut NaN', backward: 'la dérivée de a/b, −a/b², est infinie en b = 0' },
+  reciprocal: { forward: '1/0 vaut ∞', backward: 'la dérivée de 1/x, −1/x², est infinie en 0' },
+  exp: { forward: 'exp dépasse le float32 au-delà d’environ 88,7', backward: 'l’exponentielle d’un grand nombre dépasse le float32' },
+};
 
 const lrNote = (f: RawFinding): string =>
   str(f, 'cause') === 'learning-rate'
@@ -78,25 +91,25 @@ export const fr: Explainer = {
         ? `Gradients explosifs : gradients non finis à l’itération ${f.step}${f.layers.length ? ` (d’abord en ${at(f, 0)})` : ''}.`
         : kind === 'growth'
           ? `Gradients explosifs : la norme du gradient a été multipliée par ${fmt(num(f, 'growth'))} (jusqu’à ${fmt(num(f, 'gradNorm'))}) à l’itération ${f.step}${f.layers.length ? `, dans ${all(f)}` : ''}.`
-          : kind === 'time'
-            ? `Explosion dans le temps : la sortie de ${at(f, 0)} est multipliée par ${fmt(num(f, 'perStepFactor'))} à chaque pas de temps (×${fmt(num(f, 'cumulative'))} sur ${fmt(num(f, 'timeSteps'))} pas).`
-            : `Gradients explosifs : le gradient en ${at(f, 0)} vaut ${fmt(num(f, 'ratio'))} fois celui de ${at(f, 1)}.`;
+          : `Gradients explosifs : le gradient en ${at(f, 0)} vaut ${fmt(num(f, 'ratio'))} fois celui de ${at(f, 1)}.`;
     const why =
-      kind === 'time'
-        ? 'Un réseau récurrent déroulé est un réseau profond dont les couches partagent une même matrice : chaque pas de temps multiplie par la même jacobienne diag(f′)·W_hh. Avec un rayon spectral supérieur à 1, le signal et le gradient croissent géométriquement avec le nombre de pas.'
-        : kind === 'depth'
-          ? `Ici, la norme du gradient est multipliée par un facteur médian de ${fmt(num(f, 'perLayerFactor'))} à chaque couche, soit ${fmt(num(f, 'ratio'))} sur ${fmt(num(f, 'depth'))} couches.`
-          : 'De grands gradients font de grands pas, qui produisent des activations et des gradients plus grands encore : une fois le float32 dépassé, les NaN envahissent tous les poids.';
+      kind === 'depth'
+        ? `Ici, la norme du gradient est multipliée par un facteur médian de ${fmt(num(f, 'perLayerFactor'))} à chaque couche, soit ${fmt(num(f, 'ratio'))} sur ${fmt(num(f, 'depth'))} couches.`
+        : 'De grands gradients font de grands pas, qui produisent des activations et des gradients plus grands encore : une fois le float32 dépassé, les NaN envahissent tous les poids.';
     const clipNote = str(f, 'clipped') === 'yes' ? ' L’écrêtage du gradient est déjà actif dans cette exécution : il borne les pas, mais la cause demeure.' : '';
     return { message, explanation: `${JAC} ${why}${clipNote}${lrNote(f)}`, remedies: R(f) };
   },
 
   'exploding-through-time': (f) => ({
-    message: `Gradients explosifs dans le temps en ${at(f, 0)} : ‖∂L/∂h_t‖ est multiplié par ${fmt(num(f, 'ratio'))} du dernier pas de temps au premier${Number.isFinite(num(f, 'spectralRadius')) ? ` (rayon spectral de la matrice récurrente : ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
+    message:
+      str(f, 'measure') === 'output'
+        ? `Explosion dans le temps en ${at(f, 0)} : sa sortie est multipliée par ${fmt(num(f, 'perStepFactor'))} à chaque pas de temps (×${fmt(num(f, 'ratio'))} sur ${fmt(num(f, 'timeSteps'))} pas).`
+        : `Gradients explosifs dans le temps en ${at(f, 0)} : ‖∂L/∂h_t‖ est multiplié par ${fmt(num(f, 'ratio'))} du dernier pas de temps au premier${Number.isFinite(num(f, 'spectralRadius')) ? ` (rayon spectral de la matrice récurrente : ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
     explanation:
       'Un réseau récurrent déroulé est un réseau profond dont les couches partagent une même matrice : remonter d’un pas de temps multiplie le ' +
       'gradient par W_hhᵀ·diag(f′). Avec un rayon spectral supérieur à 1, ce produit croît géométriquement avec le nombre de pas, et les premiers ' +
       'pas reçoivent des gradients qui écrasent tout le reste.' +
+      (str(f, 'measure') === 'output' ? ' La passe avant le montre aussi : la même matrice multiplie l’état caché à chaque pas, et il croît.' : '') +
       (str(f, 'clipped') === 'yes' ? ' L’écrêtage du gradient est déjà actif : il borne les pas, mais la matrice récurrente reste la cause.' : ''),
     remedies: R(f),
   }),
@@ -104,9 +117,13 @@ export const fr: Explainer = {
   'vanishing-through-time': (f) => ({
     message: `Gradients évanescents dans le temps en ${at(f, 0)} : ‖∂L/∂h_t‖ au premier pas de temps vaut ${fmt(num(f, 'ratio'))} fois celui du dernier${Number.isFinite(num(f, 'spectralRadius')) ? ` (rayon spectral de la matrice récurrente : ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
     explanation:
-      'Remonter d’un pas de temps multiplie le gradient par W_hhᵀ·diag(f′). Avec un rayon spectral inférieur à 1 (ou des unités saturées), ce ' +
-      'produit décroît géométriquement : ce qui s’est passé de nombreux pas plus tôt n’influence plus l’apprentissage, et le réseau ne peut pas ' +
-      'apprendre de dépendances longues.',
+      (str(f, 'gated') === 'yes'
+        ? 'Une couche à portes transporte son état dans le temps en le multipliant par une porte à chaque pas (LSTM : c_t = f_t⊙c_{t−1} + i_t⊙g_t ; ' +
+          'GRU : h_t = z_t⊙h_{t−1} + (1 − z_t)⊙n_t). Avec des biais de porte nuls, comme PyTorch les initialise, cette porte vaut environ ½ et divise ' +
+          `par deux ce qui est transporté à chaque pas (ici ×${fmt(num(f, 'perStepFactor'))} par pas)`
+        : 'Remonter d’un pas de temps multiplie le gradient par W_hhᵀ·diag(f′). Avec un rayon spectral inférieur à 1 (ou des unités saturées), ce ' +
+          'produit décroît géométriquement') +
+      ' : ce qui s’est passé de nombreux pas plus tôt n’influence plus l’apprentissage, et le réseau ne peut pas apprendre de dépendances longues.',
     remedies: R(f),
   }),
 
@@ -192,27 +209,49 @@ export const fr: Explainer = {
   'non-finite': (f) => {
     const src = str(f, 'source');
     const op = str(f, 'op');
-    const pass = str(f, 'pass');
-    const in_ = f.layers.length ? at(f, 0) : 'la perte';
+    const pass = str(f, 'pass') || 'forward';
+    const cause = str(f, 'cause');
+    const passe = pass === 'backward' ? 'arrière' : 'avant';
+    // où : une couche située, le forward du modèle lui-même (chemin ''), ou la perte hors du modèle
+    const mod = str(f, 'module');
+    const place = str(f, 'inModel') === 'no' ? 'la perte (hors du modèle)' : f.layers.length ? (mod === '' ? 'le forward du modèle lui-même' : at(f, 0)) : 'la perte';
     const message = op
-      ? `Valeurs non finies à l’itération ${f.step} : l’opération « ${op} » dans ${in_} a produit le premier NaN/Inf à partir d’entrées finies, dans la passe ${pass === 'backward' ? 'arrière' : 'avant'}.`
-      : src === 'weights'
-        ? `Poids non finis à l’itération ${f.step} dans ${in_} : des NaN/Inf sont entrés dans les paramètres.`
+      ? src === 'gradients'
+        ? cause === 'gradient'
+          ? `Gradients non finis à l’itération ${f.step} : la passe arrière de « ${op} » dans ${place} a reçu un gradient NaN/Inf (d’un hook de gradient ou du gradient initial de backward()) ; la passe avant était finie.`
+          : `Gradients non finis à l’itération ${f.step} : la règle de dérivation de « ${op} » dans ${place} a produit le premier NaN/Inf à partir d’un gradient fini ; la passe avant était finie.`
         : src === 'input'
-          ? `Valeurs non finies à l’itération ${f.step} : l’entrée de ${in_} contient déjà des NaN/Inf.`
+          ? `Entrée non finie à l’itération ${f.step} : l’opération « ${op} » dans ${place} a reçu des données contenant déjà des NaN/Inf, dans la passe avant.`
+          : src === 'weights'
+            ? `Poids non finis à l’itération ${f.step} : l’opération « ${op} » dans ${place} a lu des paramètres NaN/Inf, dans la passe avant.`
+            : `Valeurs non finies à l’itération ${f.step} : l’opération « ${op} » dans ${place} a produit le premier NaN/Inf à partir d’entrées finies, dans la passe ${passe}.`
+      : src === 'weights'
+        ? `Poids non finis à l’itération ${f.step} dans ${place} : des NaN/Inf sont entrés dans les paramètres.`
+        : src === 'input'
+          ? `Valeurs non finies à l’itération ${f.step} : l’entrée de ${place} contient déjà des NaN/Inf.`
           : src === 'activations'
-            ? `Valeurs non finies à l’itération ${f.step} : elles apparaissent d’abord dans la sortie de ${in_}.`
-            : `Perte non finie à l’itération ${f.step} (${fmt(num(f, 'loss'))}).`;
+            ? `Valeurs non finies à l’itération ${f.step} : elles apparaissent d’abord dans la sortie de ${place}.`
+            : src === 'gradients'
+              ? `Gradients non finis à l’itération ${f.step}${f.layers.length ? `, rencontrés d’abord en ${at(f, 0)} en remontant` : ''} ; la passe avant et la perte étaient finies.`
+              : `Perte non finie à l’itération ${f.step} (${fmt(num(f, 'loss'))}).`;
+    const domain = DOMAIN[op];
+    const why =
+      str(f, 'trigger') === 'learning-rate'
+        ? ' : ici, les mises à jour étaient déjà bien trop grandes avant (voir le constat sur le taux d’apprentissage), et les nombres ont débordé.'
+        : src === 'input'
+          ? ' : ici, il est arrivé avec les données, avant qu’aucune opération du modèle ne les traite.'
+          : src === 'gradients'
+            ? cause === 'gradient'
+              ? ' : ici, le gradient est arrivé non fini à cette opération, depuis du code extérieur aux règles de dérivation (un hook qui renvoie NaN/Inf, ou backward(gradient) qui en reçoit un).'
+              : ` : ici, la passe avant était finie et c’est la passe arrière qui l’a produit — une dérivée infinie là où elle est évaluée${domain ? ` (${domain.backward})` : ' (√ en 0, log en 0, division par 0)'}.`
+            : domain
+              ? ` : ici, « ${op} » a été évaluée hors de son domaine — ${domain.forward}.`
+              : ' : une opération hors de son domaine (log ou √ d’un nombre négatif, division par 0), un débordement (exp d’un grand nombre) ou des données d’entrée corrompues.';
     return {
       message,
       explanation:
         'Dès qu’un NaN ou un Inf apparaît, toute opération qui le touche le propage : vers l’avant jusqu’à la perte, vers l’arrière dans tous ' +
-        'les gradients, puis, par l’optimiseur, dans tous les poids. Le premier endroit où il se montre est celui où chercher' +
-        (str(f, 'trigger') === 'learning-rate'
-          ? ' : ici, les mises à jour étaient déjà bien trop grandes avant (voir le constat sur le taux d’apprentissage), et les nombres ont débordé.'
-          : pass === 'backward'
-            ? ' : ici, la passe avant était finie et c’est la passe arrière qui l’a produit — une dérivée infinie là où elle est évaluée (√ en 0, log en 0, division par 0).'
-            : ' : une opération hors de son domaine (log ou √ d’un nombre négatif, division par 0), un débordement (exp d’un grand nombre) ou des données d’entrée corrompues.'),
+        `les gradients, puis, par l’optimiseur, dans tous les poids. Le premier endroit où il se montre est celui où chercher${why}`,
       remedies: R(f),
     };
   },

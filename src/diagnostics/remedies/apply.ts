@@ -11,6 +11,8 @@ import type { Parameter } from '../../nn/parameter.js';
 import { Linear } from '../../nn/layers/linear.js';
 import { Conv2d } from '../../nn/layers/conv.js';
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../../nn/layers/activation.js';
+import { LSTM, LSTMCell } from '../../nn/layers/lstm.js';
+import { GRU, GRUCell } from '../../nn/layers/gru.js';
 import { constant_, kaimingNormal_, orthogonal_, xavierNormal_, zeros_ } from '../../nn/init.js';
 import type { ActivationClass, AppliedRemedy, InitRemedy, RemedyAction } from './types.js';
 
@@ -68,6 +70,22 @@ export function applyRemedy(model: Module, remedy: RemedyAction, opts: ApplyReme
               orthogonal_(p as Parameter);
               n++;
             }
+        return { changed: n };
+      }
+      case 'gate-bias': {
+        if (!Number.isFinite(remedy.value)) throw new ValueError(OP, `gate-bias.value must be a finite number, got ${remedy.value}`);
+        let n = 0;
+        for (const m of model.modules()) {
+          if (!(m instanceof LSTM || m instanceof GRU || m instanceof LSTMCell || m instanceof GRUCell)) continue;
+          const H = m.hiddenSize;
+          // the second gate block: LSTM's forget gate (i, f, g, o), GRU's update gate (r, z, n)
+          for (const [name, p] of m.namedParameters({ recurse: false }))
+            if (name.startsWith('bias_')) {
+              p.data.fill(name.startsWith('bias_hh') ? remedy.value : 0, H, 2 * H);
+              n++;
+            }
+        }
+        if (n === 0) throw new ValueError(OP, 'the model has no LSTM or GRU layer with biases whose memory gate could be opened');
         return { changed: n };
       }
       case 'bias': {

@@ -14,6 +14,7 @@ import type { ActivationClass, InitRemedy, RemedyAction } from './types.js';
 export type RemedyKey =
   | 'init'
   | 'recurrent-orthogonal'
+  | 'gate-bias'
   | 'bias-zero'
   | 'activation-tanh'
   | 'activation-relu'
@@ -117,8 +118,7 @@ export function chooseRemedies(f: RawFinding): Suggestion[] {
       break;
     case 'exploding-gradients': {
       const kind = str(f, 'kind');
-      if (kind === 'time') out.push(...recurrent(f), ...clip(f));
-      else if (kind === 'growth' || byLr) out.push(...lrDown(f), ...clip(f));
+      if (kind === 'growth' || byLr) out.push(...lrDown(f), ...clip(f));
       else if (kind === 'non-finite') out.push(s('clip-strict', {}, undefined, CLIP_STRICT), ...lrDown(f));
       // through depth at initialization: clipping bounds the step, not the per-layer factor
       else out.push(...init(f), ...normalize(f));
@@ -128,7 +128,9 @@ export function chooseRemedies(f: RawFinding): Suggestion[] {
       out.push(...recurrent(f), ...clip(f));
       break;
     case 'vanishing-through-time':
-      out.push(...recurrent(f), s('gated-rnn'));
+      // a gated layer forgets through its gate (≈ ½ with zero biases), not through W_hh's spectrum
+      if (str(f, 'gated') === 'yes') out.push(s('gate-bias', { layerType: str(f, 'layerType') }, { kind: 'gate-bias', value: 1 }));
+      else out.push(...recurrent(f), s('gated-rnn'));
       break;
     case 'activation-collapse':
     case 'activation-explosion':
@@ -179,7 +181,11 @@ export function chooseRemedies(f: RawFinding): Suggestion[] {
       const mod = typeof f.layers[0] === 'string' ? f.layers[0] : '';
       if (str(f, 'trigger') === 'learning-rate') out.push(...lrDown(f), s('clip-strict', {}, undefined, CLIP_STRICT));
       if (str(f, 'source') === 'input' || str(f, 'cause') === 'input') out.push(s('check-data', {}, undefined, "if (!x.isfinite().all().item()) throw new Error('the input batch holds non-finite values');"));
-      if (op) {
+      // NaN/Inf weights read by an op: an earlier update overflowed them (an unrecorded step)
+      if (str(f, 'cause') === 'weight' && str(f, 'trigger') !== 'learning-rate') out.push(...lrDown(f));
+      // the op made it itself (not handed non-finite data, weights or gradient)
+      const made = str(f, 'cause') === '' || str(f, 'cause') === 'op';
+      if (op && made) {
         out.push(s('find-op', { op, pass, module: mod }));
         if (op === 'log' || op === 'sqrt' || op === 'pow' || op === 'div' || op === 'rsqrt' || op === 'reciprocal')
           out.push(s('guard-op', { op }, undefined, `const safe = h.clamp({ min: 1e-6 }).${op === 'div' ? 'reciprocal' : op === 'pow' ? 'sqrt' : op}();  // keep the argument of ${op} in its domain`));

@@ -51,6 +51,15 @@ export function remedyCode(a: RemedyAction): string {
       return initCode(a);
     case 'recurrent-init':
       return "model.apply((m) => {\n  for (const [name, p] of m.namedParameters({ recurse: false })) if (name.startsWith('weight_hh')) nn.init.orthogonal_(p);\n});";
+    case 'gate-bias':
+      return (
+        'model.apply((m) => {\n' +
+        '  // the memory gate: LSTM\'s forget gate (i, f, g, o), GRU\'s update gate (r, z, n)\n' +
+        '  if (m instanceof nn.LSTM || m instanceof nn.GRU || m instanceof nn.LSTMCell || m instanceof nn.GRUCell)\n' +
+        "    for (const [name, p] of m.namedParameters({ recurse: false }))\n" +
+        `      if (name.startsWith('bias_')) p.data.fill(name.startsWith('bias_hh') ? ${num(a.value)} : 0, m.hiddenSize, 2 * m.hiddenSize);\n` +
+        '});'
+      );
     case 'bias':
       return a.value === 0
         ? 'model.apply((m) => {\n  if ((m instanceof nn.Linear || m instanceof nn.Conv2d) && m.bias) nn.init.zeros_(m.bias);\n});'

@@ -56,6 +56,16 @@ export function torchRemedyCode(a: RemedyAction): string {
         "        if 'weight_hh' in name:",
         '            nn.init.orthogonal_(p)',
       ].join('\n');
+    case 'gate-bias':
+      return [
+        'with torch.no_grad():',
+        '    for m in model.modules():',
+        '        if isinstance(m, (nn.LSTM, nn.GRU, nn.LSTMCell, nn.GRUCell)):',
+        '            H = m.hidden_size  # the memory gate: LSTM forget gate (i, f, g, o), GRU update gate (r, z, n)',
+        '            for name, p in m.named_parameters(recurse=False):',
+        "                if name.startswith('bias_'):",
+        `                    p[H:2 * H] = ${num(a.value)} if name.startswith('bias_hh') else 0.0`,
+      ].join('\n');
     case 'bias':
       return [
         'with torch.no_grad():',

@@ -21,6 +21,17 @@ export interface RecurrentInitRemedy {
   scheme: 'orthogonal';
 }
 
+/**
+ * Open the memory gate of every gated recurrent layer at the start: the forget gate of an LSTM
+ * (i, f, g, o), the update gate of a GRU (r, z, n) — the second block of H entries of each bias —
+ * gets a total bias of `value` (bias_hh = value, bias_ih = 0 there), so σ(value) of the state is
+ * kept per step instead of σ(0) = ½ (Jozefowicz et al. 2015 use 1).
+ */
+export interface GateBiasRemedy {
+  kind: 'gate-bias';
+  value: number;
+}
+
 /** Set the biases of every Linear and Conv layer to a constant. */
 export interface BiasRemedy {
   kind: 'bias';
@@ -50,7 +61,7 @@ export interface LrRemedy {
   factor?: number;
 }
 
-export type RemedyAction = InitRemedy | RecurrentInitRemedy | BiasRemedy | ActivationRemedy | ClipRemedy | LrRemedy;
+export type RemedyAction = InitRemedy | RecurrentInitRemedy | GateBiasRemedy | BiasRemedy | ActivationRemedy | ClipRemedy | LrRemedy;
 export type RemedyKind = RemedyAction['kind'];
 
 /** What the training loop must do after `applyRemedy` (the model and optimizer are already changed). */
