@@ -276,3 +276,61 @@ describe('Probe: options', () => {
     expect(back.steps).toEqual(probe.records);
   });
 });
+
+describe('Probe: state for checkpoints', () => {
+  /** Train `steps` steps from `from` with a probe recording every 3rd step and the Jacobian every 3rd; records as JSON. */
+  function train(model: Module, opt: optim.SGD, probe: Probe, from: number, to: number): string[] {
+    const out: string[] = [];
+    for (let s = from; s < to; s++) {
+      const [x, y] = batch(100 + s);
+      opt.zeroGrad();
+      const loss = crossEntropy(model.forward(x) as Tensor, y);
+      loss.backward();
+      opt.step();
+      const r = probe.step({ loss, optimizer: opt });
+      if (r) out.push(JSON.stringify(r));
+    }
+    return out;
+  }
+  const opts = { every: 3, quantileSample: 64, jacobian: { every: 3 } } as const;
+
+  it('a probe given getState() of another records the same steps with the same random draws', () => {
+    const m1 = smallNet(7);
+    const o1 = new optim.SGD(m1.parameters(), { lr: 0.05 });
+    const whole = train(m1, o1, new Probe(m1, { ...opts, optimizer: o1 }), 0, 10);
+
+    const m2 = smallNet(7);
+    const o2 = new optim.SGD(m2.parameters(), { lr: 0.05 });
+    const first = new Probe(m2, { ...opts, optimizer: o2 });
+    const a = train(m2, o2, first, 0, 5);
+    const st = first.getState();
+    expect(st.step).toBe(5);
+    first.detach();
+    // a fresh probe (its generator at the seed) continues where the first one stopped
+    const second = new Probe(m2, { ...opts, optimizer: o2 });
+    second.setState(JSON.parse(JSON.stringify(st)));
+    second.records.push(...first.records); // as a resumed run does (the first record's checks are not repeated)
+    expect(second.stepIndex).toBe(5);
+    expect(second.recording).toBe(false);
+    const b = train(m2, o2, second, 5, 10);
+    expect([...a, ...b]).toEqual(whole);
+    // without the state the draws (quantile samples) differ: the test can tell
+    const m3 = smallNet(7);
+    const o3 = new optim.SGD(m3.parameters(), { lr: 0.05 });
+    train(m3, o3, new Probe(m3, { ...opts, optimizer: o3 }), 0, 5);
+    const third = new Probe(m3, { ...opts, optimizer: o3 });
+    for (let s = 0; s < 5; s++) third.step();
+    third.records.splice(0, third.records.length, ...first.records);
+    expect(train(m3, o3, third, 5, 10)).not.toEqual(b);
+  });
+
+  it('setState refuses a bad state and works only while attached', () => {
+    const p = new Probe(smallNet(1));
+    expect(() => p.setState({ step: -1, rng: p.getState().rng })).toThrow(ValueError);
+    expect(() => p.setState({ step: 1.5, rng: p.getState().rng })).toThrow(/integer/);
+    expect(() => p.setState(null as never)).toThrow(/getState/);
+    p.detach();
+    expect(() => p.setState({ step: 0, rng: p.getState().rng })).toThrow(/detach/);
+  });
+});
+

@@ -32,7 +32,7 @@
  * per op.
  */
 import { ValueError } from '../tensor/errors.js';
-import { Generator } from '../tensor/rng.js';
+import { Generator, type GeneratorState } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { registerHook } from '../autograd/tensor-autograd.js';
@@ -90,6 +90,16 @@ const OP = 'Probe';
 const OP_KINDS: readonly LayerKind[] = ['linear', 'conv', 'tanh', 'sigmoid', 'relu', 'activation'];
 
 export type { ProbeOptions };
+
+/**
+ * Where a probe stands, for checkpoints: the step the next forward pass belongs to and the state
+ * of its own generator (quantile samples, Jacobian probe vectors). A probe given the state of
+ * another one records the same steps and draws the same numbers from there on.
+ */
+export interface ProbeState {
+  step: number;
+  rng: GeneratorState;
+}
 
 export class Probe {
   readonly model: Module;
@@ -217,6 +227,31 @@ export class Probe {
   /** Number of `step()` calls so far: the step the next forward pass belongs to. */
   get stepIndex(): number {
     return this.stepNo;
+  }
+
+  /** The probe's position (step counter and generator state), e.g. to save with a checkpoint. */
+  getState(): ProbeState {
+    return { step: this.stepNo, rng: this.gen.getState() };
+  }
+
+  /**
+   * Continue from a saved position (`getState()`, possibly of another probe): call it between
+   * steps, before the forward pass of `state.step`. Anything collected for a step not yet closed
+   * is dropped. The records are not part of the state: a resumed run appends the earlier ones
+   * (`probe.records.push(...earlier)`), which also tells the probe that its first record — where
+   * the duplicate-unit check and the spectral radius always run — is behind it.
+   */
+  setState(state: ProbeState): void {
+    if (!this.attached) throw new ValueError(OP, 'setState() after detach(); create a new Probe and set its state');
+    if (state === null || typeof state !== 'object') throw new ValueError(OP, 'setState() takes { step, rng } from probe.getState()');
+    const { step, rng } = state;
+    if (!Number.isInteger(step) || step < 0) throw new ValueError(OP, `setState(): step must be an integer ≥ 0, got ${String(step)}`);
+    this.gen.setState(rng);
+    this.clearStep();
+    this.stepNo = step;
+    // watch the tape exactly when the new current step is recorded
+    if (this.recording) this.watch.start();
+    else this.watch.stop();
   }
 
   /** Whether the current step is recorded. */
