@@ -3,7 +3,7 @@
  * wrong, explanations in the lecture's terms (en, fr), one-call diagnosis, and the run record.
  * See docs/doctor.md and docs/run-record.md.
  */
-export { Probe, type ProbeStepInfo, type OptimizerLike } from './probe.js';
+export { Probe, type ProbeStepInfo, type OptimizerLike, type ProbeState } from './probe.js';
 export { type ProbeOptions, type ResolvedProbeOptions, describeProbeOptions } from './probe-options.js';
 export { diagnose, type DiagnoseOptions, type Diagnosis } from './diagnose.js';
 export { runDetectors, DEFAULT_THRESHOLDS, FINDING_IDS, type DetectorOptions } from './detectors/index.js';
