@@ -35,17 +35,23 @@ export function percentileDrift(run: RunResult): number {
   return Math.max(...a.map((v, i) => Math.abs(b[i]! - v))) / spread;
 }
 
+/** Mean test accuracy over the evaluations after step 0. */
+export function meanTestAccuracy(run: RunResult): number {
+  const a = run.metrics.filter((m) => m.step > 0 && m.testAccuracy !== undefined).map((m) => m.testAccuracy!);
+  return a.length === 0 ? NaN : a.reduce((x, y) => x + y, 0) / a.length;
+}
+
 async function measure(ctx: MeasureContext): Promise<PaperTable> {
   const runs = await runEntry(ioffe2015, { quick: ctx.quick, ctx: { source: ctx.source }, onRun: (i, n) => ctx.onProgress?.(i, n) });
   ctx.onProgress?.(runs.length, runs.length);
   const steps = runs[0]!.steps;
   return {
     title: `ioffe-2015: 3×100 sigmoid MLP on MNIST, ${steps} steps of 60 digits; last hidden layer’s inputs (15/50/85 %) and test accuracy`,
-    columns: ['15 % start', '50 % start', '85 % start', '15 % end', '50 % end', '85 % end', 'drift / spread', 'test accuracy'],
+    columns: ['15 % start', '50 % start', '85 % start', '15 % end', '50 % end', '85 % end', 'drift / spread', 'mean test accuracy', 'final test accuracy'],
     rows: runs.map((r) => {
       const a = lastSigmoidInput(r.records[0]) ?? [NaN, NaN, NaN];
       const b = lastSigmoidInput(r.records[r.records.length - 1]) ?? [NaN, NaN, NaN];
-      return { label: r.label, paper: Array(8).fill(null), ours: [...a, ...b, percentileDrift(r), finalTestAccuracy(r)] };
+      return { label: r.label, paper: Array(9).fill(null), ours: [...a, ...b, percentileDrift(r), meanTestAccuracy(r), finalTestAccuracy(r)] };
     }),
     note: {
       en:
@@ -101,13 +107,15 @@ export const ioffe2015: CatalogueEntry = {
   verdict(runs) {
     if (runs.length !== 2) return incomplete(2, runs.length);
     const [d0, d1] = runs.map(percentileDrift) as [number, number];
-    const [a0, a1] = runs.map(finalTestAccuracy) as [number | null, number | null];
-    const ok = d1 < d0 && (a1 ?? 0) >= (a0 ?? 0);
+    // "learns faster": the mean test accuracy over the evaluations after step 0 (the area under
+    // Fig. 1a's curve); at the end of a long run both nets may reach the same accuracy
+    const [a0, a1] = runs.map(meanTestAccuracy) as [number, number];
+    const ok = d1 < d0 && a1 > a0;
     return {
       ok,
       text: {
-        en: `last hidden layer's inputs moved ${num(d0)} spreads without BatchNorm, ${num(d1)} with it; test accuracy ${num(a0)} vs ${num(a1)}`,
-        fr: `les entrées de la dernière couche cachée se sont déplacées de ${numFr(d0)} écarts sans BatchNorm, ${numFr(d1)} avec ; précision de test ${numFr(a0)} contre ${numFr(a1)}`,
+        en: `last hidden layer's inputs moved ${num(d0)} spreads without BatchNorm, ${num(d1)} with it; mean test accuracy over training ${num(a0)} vs ${num(a1)}`,
+        fr: `les entrées de la dernière couche cachée se sont déplacées de ${numFr(d0)} écarts sans BatchNorm, ${numFr(d1)} avec ; précision de test moyenne pendant l’entraînement ${numFr(a0)} contre ${numFr(a1)}`,
       },
     };
   },
