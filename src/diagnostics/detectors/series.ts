@@ -141,7 +141,7 @@ export function locate(rec: StepRecord, names: readonly string[]): { layerDepths
     if (WEIGHT.has(l.kind)) {
       const next = depth.find((d) => d.index > l.index);
       const act = sorted.find((x) => x.index > l.index && (next === undefined || x.index < next.index) && ['tanh', 'sigmoid', 'relu', 'activation'].includes(x.kind));
-      kinds.push(act ? label(act) : l.kind === 'recurrent' ? 'recurrent' : '');
+      kinds.push(l.kind === 'recurrent' ? l.type : act ? label(act) : '');
     } else kinds.push(label(l));
   }
   return { layerDepths: depths, layerCount: depth.length, layerKinds: kinds };

@@ -97,7 +97,7 @@ export const en: Explainer = {
     message:
       str(f, 'measure') === 'output'
         ? `Exploding through time in ${at(f, 0)}: its output grows ×${fmt(num(f, 'perStepFactor'))} per time step (×${fmt(num(f, 'ratio'))} over ${fmt(num(f, 'timeSteps'))} steps).`
-        : `Exploding gradients through time in ${at(f, 0)}: ‖∂L/∂h_t‖ grows ${fmt(num(f, 'ratio'))}× from the last time step back to the first${Number.isFinite(num(f, 'spectralRadius')) ? ` (recurrent spectral radius ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
+        : `Exploding gradients through time in ${at(f, 0)}: ${str(f, 'measure') === 'jacobian' ? '‖∂h_T/∂h_t‖' : '‖∂L/∂h_t‖'} grows ${fmt(num(f, 'ratio'))}× from the last time step back to the first${Number.isFinite(num(f, 'spectralRadius')) ? ` (recurrent spectral radius ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
     explanation:
       'An unrolled recurrent network is a deep network whose layers share one matrix: going back one time step multiplies the gradient by ' +
       'W_hhᵀ·diag(f′). With a spectral radius above 1 that product grows geometrically with the number of steps, and the early steps get ' +
@@ -108,7 +108,7 @@ export const en: Explainer = {
   }),
 
   'vanishing-through-time': (f) => ({
-    message: `Vanishing gradients through time in ${at(f, 0)}: ‖∂L/∂h_t‖ at the first time step is ${fmt(num(f, 'ratio'))}× the one at the last${Number.isFinite(num(f, 'spectralRadius')) ? ` (recurrent spectral radius ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
+    message: `Vanishing gradients through time in ${at(f, 0)}: ${str(f, 'measure') === 'jacobian' ? '‖∂h_T/∂h_t‖' : '‖∂L/∂h_t‖'} at the first time step is ${fmt(num(f, 'ratio'))}× the one at the last${Number.isFinite(num(f, 'spectralRadius')) ? ` (recurrent spectral radius ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
     explanation:
       (str(f, 'gated') === 'yes'
         ? 'A gated layer carries its state through time multiplied by a gate at every step (LSTM: c_t = f_t⊙c_{t−1} + i_t⊙g_t; GRU: ' +

@@ -104,7 +104,7 @@ export const fr: Explainer = {
     message:
       str(f, 'measure') === 'output'
         ? `Explosion dans le temps en ${at(f, 0)} : sa sortie est multipliée par ${fmt(num(f, 'perStepFactor'))} à chaque pas de temps (×${fmt(num(f, 'ratio'))} sur ${fmt(num(f, 'timeSteps'))} pas).`
-        : `Gradients explosifs dans le temps en ${at(f, 0)} : ‖∂L/∂h_t‖ est multiplié par ${fmt(num(f, 'ratio'))} du dernier pas de temps au premier${Number.isFinite(num(f, 'spectralRadius')) ? ` (rayon spectral de la matrice récurrente : ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
+        : `Gradients explosifs dans le temps en ${at(f, 0)} : ${str(f, 'measure') === 'jacobian' ? '‖∂h_T/∂h_t‖' : '‖∂L/∂h_t‖'} est multiplié par ${fmt(num(f, 'ratio'))} du dernier pas de temps au premier${Number.isFinite(num(f, 'spectralRadius')) ? ` (rayon spectral de la matrice récurrente : ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
     explanation:
       'Un réseau récurrent déroulé est un réseau profond dont les couches partagent une même matrice : remonter d’un pas de temps multiplie le ' +
       'gradient par W_hhᵀ·diag(f′). Avec un rayon spectral supérieur à 1, ce produit croît géométriquement avec le nombre de pas, et les premiers ' +
@@ -115,7 +115,7 @@ export const fr: Explainer = {
   }),
 
   'vanishing-through-time': (f) => ({
-    message: `Gradients évanescents dans le temps en ${at(f, 0)} : ‖∂L/∂h_t‖ au premier pas de temps vaut ${fmt(num(f, 'ratio'))} fois celui du dernier${Number.isFinite(num(f, 'spectralRadius')) ? ` (rayon spectral de la matrice récurrente : ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
+    message: `Gradients évanescents dans le temps en ${at(f, 0)} : ${str(f, 'measure') === 'jacobian' ? '‖∂h_T/∂h_t‖' : '‖∂L/∂h_t‖'} au premier pas de temps vaut ${fmt(num(f, 'ratio'))} fois celui du dernier${Number.isFinite(num(f, 'spectralRadius')) ? ` (rayon spectral de la matrice récurrente : ${fmt(num(f, 'spectralRadius'))})` : ''}.`,
     explanation:
       (str(f, 'gated') === 'yes'
         ? 'Une couche à portes transporte son état dans le temps en le multipliant par une porte à chaque pas (LSTM : c_t = f_t⊙c_{t−1} + i_t⊙g_t ; ' +
