@@ -218,3 +218,26 @@ describe('scopes and the doctor', () => {
     expect(Array.isArray(probe.findings())).toBe(true);
   });
 });
+
+describe('reuse inside backward', () => {
+  it('an add that hands one gradient to both inputs keeps both (residual chain: every factor is 1 + σ′ ≥ 1)', () => {
+    // y_{l+1} = y_l + σ(y_l), 12 times; dy/dx = Π (1 + σ′(y_l)) elementwise, computed here in float64
+    gl.manualSeed(2);
+    const x = gl.randn([64, 128], { requiresGrad: true });
+    let y: gl.Tensor = x;
+    for (let l = 0; l < 12; l++) y = y.add(y.sigmoid());
+    y.sum().backward();
+    const xs = x.data;
+    const g = x.grad!.data;
+    for (let i = 0; i < xs.length; i += 97) {
+      let v = xs[i]!;
+      let d = 1;
+      for (let l = 0; l < 12; l++) {
+        const s = 1 / (1 + Math.exp(-v));
+        d *= 1 + s * (1 - s);
+        v = Math.fround(v + Math.fround(s));
+      }
+      expect(g[i]! / d).toBeCloseTo(1, 4);
+    }
+  });
+});

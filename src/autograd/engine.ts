@@ -98,15 +98,16 @@ function run(
   // How often each gradient storage was handed to a tensor in this pass (seeds and hook results
   // count as foreign). A leaf may take a gradient's storage as its .grad, instead of a copy, only
   // when that storage was handed out exactly once: then nothing else can see it.
-  // Storage is identified by its array when the allocator made it (blocks of the wasm memory
-  // share one buffer), else by its buffer (so that views count with what they view). A view into
-  // the wasm memory that the allocator did not make cannot be traced to its block: then nothing
-  // of this pass is recycled.
+  // Storage is identified by its buffer, so that views (subarray) count with what they view;
+  // blocks of the wasm memory share one buffer, so there a block the allocator made is identified
+  // by its array, and a view into the wasm memory that it did not make cannot be traced to its
+  // block: then nothing of this pass is recycled.
   const handed = new Map<object, number>();
   let untraceable = false;
   const key = (a: Float32Array): object => {
+    if (a.buffer instanceof ArrayBuffer) return a.buffer;
     if (ownStorage(a)) return a;
-    if (!(a.buffer instanceof ArrayBuffer)) untraceable = true;
+    untraceable = true;
     return a.buffer;
   };
   const note = (g: Tensor, k: number): void => {
@@ -188,10 +189,18 @@ function run(
         accumulate(x, gi);
       }
       // a dead g goes back to the pool, unless the rule passed it on (or a view of it), which
-      // raised its count above one; a rule that wrote its result over a consumable g passed the
-      // storage on to that result, which now holds it alone
-      if (consumable && inGrads.some((r) => r !== null && r !== undefined && key(r.data) === key(g.data))) handed.set(key(g.data), 1);
-      else if (dead) recycle(g);
+      // raised its count above one; a rule that wrote its result over a consumable g (or passed g
+      // on) gave the storage to those results: each was counted as it was accumulated, and g's own
+      // count ends here (an add's backward hands the same g to both inputs: then two hold it)
+      if (consumable && inGrads.some((r) => r !== null && r !== undefined && key(r.data) === key(g.data))) {
+        const k = key(g.data);
+        const left = (handed.get(k) ?? 1) - 1;
+        if (left > 0) handed.set(k, left);
+        else {
+          handed.set(k, 1);
+          recycle(g);
+        }
+      } else if (dead) recycle(g);
       if (!retainGraph) node.free();
     }
   };
