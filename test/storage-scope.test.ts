@@ -241,3 +241,12 @@ describe('reuse inside backward', () => {
     }
   });
 });
+
+describe('arguments', () => {
+  it('typed errors for a wrong kind of argument', () => {
+    expect(() => storageScope(5 as unknown as () => number)).toThrow(gl.ValueError);
+    expect(() => keepStorage({} as unknown as gl.Tensor)).toThrow(gl.ValueError);
+    expect(() => gl.setStoragePool('yes' as unknown as boolean)).toThrow(gl.ValueError);
+    expect(() => storageScope(async () => 1)).toThrow(/Promise/);
+  });
+});

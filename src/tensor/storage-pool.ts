@@ -18,6 +18,8 @@
  * twice without being given back in between.
  */
 
+import { ValueError } from './errors.js';
+
 /** Outside a scope, smaller arrays are cheap to allocate and are not pooled. */
 export const MIN_FLOATS = 4096;
 /** Most bytes kept in the pool. */
@@ -169,6 +171,7 @@ export function pooledStorageBytes(): number {
 
 /** Turn recycling on or off (off: every take allocates); empties the pool. Returns the old setting. */
 export function setStoragePool(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw new ValueError('setStoragePool', `expects true or false, got ${typeof on}`);
   const old = enabled;
   enabled = on;
   for (const l of free.values()) for (const a of l) inPool.delete(a);

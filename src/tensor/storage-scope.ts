@@ -82,6 +82,8 @@ export function registerTensor(t: Tensor, data: Float32Array): void {
 
 /** Keep the storage of `t` (or the array itself) beyond every scope it was taken in. */
 export function keepStorage(t: Tensor | Float32Array, how: 'returned' | 'forever' = 'forever'): void {
+  if (!(t instanceof Float32Array) && !(t !== null && typeof t === 'object' && 'shape' in t && 'gradFn' in t))
+    throw new ValueError('keepStorage', `expects a Tensor (or its Float32Array), got ${t === null ? 'null' : typeof t}`);
   if (current === null) return;
   const data = t instanceof Float32Array ? t : t.data;
   const f = find(data);
@@ -106,6 +108,8 @@ function keepValue(v: unknown, depth: number): void {
  * scope returns belongs to the outer one. Synchronous only.
  */
 export function storageScope<T>(fn: () => T): T {
+  if (typeof fn !== 'function')
+    throw new ValueError('storageScope', `expects the function to run, e.g. storageScope(() => step()), got ${fn === null ? 'null' : typeof fn}`);
   const s = new Scope(current);
   const prevSink = setScopeSink(s);
   current = s;
